@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what CaptureActors needs on Debian and builds it in Release. Idempotent and quick when
+# nothing is missing: packages are checked with dpkg, the build runs only when a source file is newer
+# than the last build.
+#   deploy/bootstrap.sh            native packages + build
+#   deploy/bootstrap.sh --force    rebuild even if nothing changed
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+stamp="$root/.build/stamp"
+force=0
+[[ "${1:-}" == "--force" ]] && force=1
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+# Runtime: libpcap0.8 (SharpPcap loads libpcap.so.0.8). Tests: tcpdump, tshark (and capinfos), iproute2
+# for network namespaces, util-linux for setpriv.
+packages=(libpcap0.8 tcpdump tshark iproute2 util-linux)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then
+    log "missing Debian packages: ${missing[*]} — run as root (or: sudo apt-get install ${missing[*]})"
+    exit 1
+  fi
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  log "the .NET 10 SDK is required (dotnet not on PATH)"
+  exit 1
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+needs_build=$force
+if [[ ! -f "$stamp" ]]; then
+  needs_build=1
+elif [[ -n "$(find "$root/src" "$root/tests" "$root/hocon" "$root"/Directory.*.props "$root/CaptureActors.sln" \
+          -newer "$stamp" \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.sln' -o -name '*.hocon' \) \
+          -not -path '*/obj/*' -not -path '*/bin/*' -print -quit 2>/dev/null)" ]]; then
+  needs_build=1
+fi
+
+if ((needs_build)); then
+  log "building (Release)"
+  mkdir -p "$root/.build"
+  dotnet build "$root/CaptureActors.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
+  touch "$stamp"
+fi
