@@ -1,0 +1,27 @@
+namespace CaptureActors.Agent.Hosting;
+
+/// <summary>Settings of one agent (one node).</summary>
+public sealed class AgentOptions
+{
+    /// <summary>Node name: used in file names and status. Safe characters only; defaults to the host name.</summary>
+    public string NodeName { get; set; } = Environment.MachineName;
+
+    /// <summary>
+    /// The node's data directory: captures/ (pcap files and sidecars), setup.json, the capture lock.
+    /// Default <c>/var/lib/capture-actors</c> as root, else <c>~/.local/share/capture-actors</c>.
+    /// </summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>How often interface counters reach the capture supervisor (and the status file).</summary>
+    public TimeSpan CounterInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest time a captured packet waits in memory before it is in the file.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public static string DefaultDataDirectory() =>
+        Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root"
+            ? "/var/lib/capture-actors"
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "capture-actors");
+
+    public string CaptureDirectory => Path.Combine(DataDirectory, "captures");
+}
