@@ -20,10 +20,10 @@ public sealed record NetworkInterfaceInfo(
     bool Capturable,
     string? Description);
 
-/// <summary>Answered by <see cref="AgentIdentity"/>.</summary>
-public sealed record Identify : IAgentQuery
+/// <summary>Answered by <see cref="AgentIdentity"/>. (Named apart from Akka's own Identify.)</summary>
+public sealed record IdentifyAgent : IAgentQuery
 {
-    public static readonly Identify Instance = new();
+    public static readonly IdentifyAgent Instance = new();
 }
 
 /// <summary>Who a node is: its name, agent version, data directory and clock.</summary>

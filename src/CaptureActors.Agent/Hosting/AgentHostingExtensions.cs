@@ -1,20 +1,43 @@
+using Akka.Event;
+using Akka.Actor;
 using Akka.Hosting;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Capture;
+using CaptureActors.Protocol;
 
 namespace CaptureActors.Agent.Hosting;
 
 /// <summary>Registers a node's agent actors (design.md §3) on an Akka.Hosting builder; hosts and tests call the same method.</summary>
 public static class AgentHostingExtensions
 {
+    /// <summary>Longest wait, at shutdown, for the running capture to finish its files and sidecar.</summary>
+    public static readonly TimeSpan CaptureShutdownTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Starts <c>/user/agent</c> (<see cref="AgentGuardian"/>) with its children. The guardian is in the
     /// <see cref="ActorRegistry"/>: <c>registry.Get&lt;AgentGuardian&gt;()</c>; every protocol request goes to it.
+    /// When the actor system shuts down, a running capture is stopped first with reason <c>agent-shutdown</c>.
     /// </summary>
     public static AkkaConfigurationBuilder AddCaptureAgent(this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine) =>
         builder.WithActors((system, registry) =>
         {
             var guardian = system.ActorOf(AgentGuardian.Props(options, engine), "agent");
             registry.Register<AgentGuardian>(guardian);
+            CoordinatedShutdown.Get(system).AddTask(
+                CoordinatedShutdown.PhaseServiceUnbind,
+                "stop-running-capture",
+                async () =>
+                {
+                    try
+                    {
+                        await guardian.Ask<CaptureStopped>(CaptureSupervisor.Shutdown.Instance, CaptureShutdownTimeout);
+                    }
+                    catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+                    {
+                        system.Log.Warning("The running capture did not finish within {0}", CaptureShutdownTimeout);
+                    }
+
+                    return Akka.Done.Instance;
+                });
         });
 }

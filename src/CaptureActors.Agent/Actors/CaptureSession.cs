@@ -1,0 +1,376 @@
+using Akka.Actor;
+using Akka.Event;
+using CaptureActors.Agent.Hosting;
+using CaptureActors.Agent.Storage;
+using CaptureActors.Capture;
+using CaptureActors.Protocol;
+
+namespace CaptureActors.Agent.Actors;
+
+/// <summary>
+/// <c>session-&lt;captureId&gt;</c>: one capture over one or more interfaces. Starts an <see cref="InterfaceCapture"/>
+/// per interface, enforces the capture-wide end (a limit on one interface ends all, a vanished interface ends only
+/// itself), watches its owner while attached, writes the sidecar, and reports to the supervisor.
+/// </summary>
+public sealed class CaptureSession : ReceiveActor
+{
+    /// <summary>What to capture, decided by the supervisor.</summary>
+    public sealed record Plan(
+        string CaptureId,
+        string Node,
+        CaptureSettings Settings,
+        CaptureOwner Owner,
+        bool Detached,
+        IActorRef? OwnerSession,
+        DateTimeOffset StartedAt);
+
+    /// <summary>Counters changed: the supervisor answers status from these.</summary>
+    public sealed record Progress(CaptureStatus Status);
+
+    /// <summary>The capture is over, its files closed and its sidecar written; the session stops next.</summary>
+    public sealed record Ended(CaptureStatus Status);
+
+    /// <summary>Stop for a reason other than a user's request (agent shutdown).</summary>
+    public sealed record StopFor(StopReason Reason);
+
+    private sealed class InterfaceState(string name)
+    {
+        public string Name { get; } = name;
+        public bool Started { get; set; }
+        public InterfaceCounters Counters { get; set; }
+        public InterfaceCaptureResult? Result { get; set; }
+        public string? StartError { get; set; }
+        public bool Done => Result is not null || StartError is not null;
+    }
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Plan _plan;
+    private readonly AgentOptions _options;
+    private readonly ICaptureEngine _engine;
+    private readonly Dictionary<string, InterfaceState> _interfaces;
+    private readonly Dictionary<IActorRef, string> _children = [];
+    private readonly List<IActorRef> _stopWaiters = [];
+    private IActorRef? _starter;
+    private CaptureState _state = CaptureState.Starting;
+    private StopReason? _stopReason;
+    private CaptureRejected? _startFailure;
+    private DateTimeOffset? _stoppedAt;
+
+    public CaptureSession(Plan plan, AgentOptions options, ICaptureEngine engine, IActorRef starter)
+    {
+        _plan = plan;
+        _options = options;
+        _engine = engine;
+        _starter = starter;
+        _interfaces = plan.Settings.Interfaces.ToDictionary(i => i, i => new InterfaceState(i));
+
+        Receive<InterfaceCapture.Started>(HandleStarted);
+        Receive<InterfaceCapture.StartFailed>(HandleStartFailed);
+        Receive<InterfaceCapture.Progress>(HandleProgress);
+        Receive<InterfaceCapture.Finished>(HandleFinished);
+        Receive<StopCapture>(_ => HandleStop(StopReason.ByRequest, Sender));
+        Receive<StopFor>(m => HandleStop(m.Reason, Sender));
+        Receive<Terminated>(HandleTerminated);
+    }
+
+    public static Props Props(Plan plan, AgentOptions options, ICaptureEngine engine, IActorRef starter) =>
+        Akka.Actor.Props.Create(() => new CaptureSession(plan, options, engine, starter));
+
+    public static string SidecarName(Plan plan) => CaptureFileNames.Sidecar(plan.Node, plan.StartedAt, plan.CaptureId);
+
+    /// <summary>An interface capture that throws is not restarted (it would overwrite its file): it is stopped and reported.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void PreStart()
+    {
+        Directory.CreateDirectory(_options.CaptureDirectory);
+        WriteSidecar();
+        if (!_plan.Detached && _plan.OwnerSession is { } owner)
+        {
+            Context.Watch(owner);
+        }
+
+        DateTimeOffset? deadline = _plan.Settings.MaxDuration is { } duration ? _plan.StartedAt + duration : null;
+        foreach (var name in _plan.Settings.Interfaces)
+        {
+            var prefix = CaptureFileNames.FilePrefix(_plan.Node, name, _plan.StartedAt);
+            var first = CaptureFileNames.FirstFreeSequence(_options.CaptureDirectory, prefix);
+            var request = new InterfaceCaptureRequest(
+                name,
+                _plan.Settings.Filter,
+                _plan.Settings.SnapLength,
+                _plan.Settings.Promiscuous,
+                sequence => Path.Combine(_options.CaptureDirectory, CaptureFileNames.Pcap(_plan.Node, name, _plan.StartedAt, first + sequence - 1)),
+                _plan.Settings.MaxFileSizeBytes,
+                _plan.Settings.RingFiles,
+                deadline,
+                _options.FlushInterval);
+            var child = Context.ActorOf(InterfaceCapture.Props(request, _engine, _options.CounterInterval), "if-" + CaptureFileNames.SafePart(name));
+            _children[child] = name;
+            Context.Watch(child);
+        }
+    }
+
+    private void HandleStarted(InterfaceCapture.Started started)
+    {
+        _interfaces[started.Interface].Started = true;
+        if (_state == CaptureState.Starting && _interfaces.Values.All(i => i.Started))
+        {
+            _state = CaptureState.Running;
+            _log.Info("Capture {0} runs on {1}", _plan.CaptureId, string.Join(", ", _interfaces.Keys));
+            var status = Status();
+            Context.Parent.Tell(new Progress(status));
+            _starter?.Tell(new CaptureStarted(status));
+            _starter = null;
+        }
+    }
+
+    private void HandleStartFailed(InterfaceCapture.StartFailed failed)
+    {
+        _interfaces[failed.Interface].StartError = failed.Message;
+        if (_state == CaptureState.Starting)
+        {
+            // All or nothing: a capture that cannot open every interface does not run on the others.
+            _startFailure = new CaptureRejected(ToErrorCode(failed.Error), failed.Message);
+            _starter?.Tell(_startFailure);
+            _starter = null;
+            BeginStopping(StopReason.Error);
+        }
+
+        FinishIfDone();
+    }
+
+    private void HandleProgress(InterfaceCapture.Progress progress)
+    {
+        _interfaces[progress.Interface].Counters = progress.Counters;
+        if (_state is CaptureState.Running or CaptureState.Stopping)
+        {
+            Context.Parent.Tell(new Progress(Status()));
+        }
+    }
+
+    private void HandleFinished(InterfaceCapture.Finished finished)
+    {
+        var state = _interfaces[finished.Interface];
+        state.Result = finished.Result;
+        state.Counters = finished.Result.Counters;
+        var reason = ToStopReason(finished.Result.Reason);
+
+        // A limit or an error on one interface ends the capture; a vanished interface ends only itself.
+        if (finished.Result.Reason is not CaptureEndReason.Stopped and not CaptureEndReason.InterfaceGone)
+        {
+            BeginStopping(reason);
+        }
+
+        FinishIfDone();
+    }
+
+    private void HandleStop(StopReason reason, IActorRef requester)
+    {
+        if (!requester.IsNobody() && !requester.Equals(Context.System.DeadLetters))
+        {
+            _stopWaiters.Add(requester);
+        }
+
+        BeginStopping(reason);
+        FinishIfDone();
+    }
+
+    private void HandleTerminated(Terminated terminated)
+    {
+        if (_children.Remove(terminated.ActorRef, out var name))
+        {
+            var state = _interfaces[name];
+            if (!state.Done)
+            {
+                state.StartError = "the interface capture stopped unexpectedly";
+                BeginStopping(StopReason.Error);
+            }
+
+            FinishIfDone();
+            return;
+        }
+
+        if (terminated.ActorRef.Equals(_plan.OwnerSession))
+        {
+            _log.Warning("Owner {0} of capture {1} is gone: stopping it", _plan.Owner, _plan.CaptureId);
+            BeginStopping(StopReason.OwnerLost);
+            FinishIfDone();
+        }
+    }
+
+    private void BeginStopping(StopReason reason)
+    {
+        if (_stopReason is not null)
+        {
+            return;
+        }
+
+        _stopReason = reason;
+        if (_state != CaptureState.Starting)
+        {
+            _state = CaptureState.Stopping;
+        }
+
+        foreach (var child in _children.Keys)
+        {
+            child.Tell(InterfaceCapture.Stop.Instance);
+        }
+    }
+
+    private void FinishIfDone()
+    {
+        if (!_interfaces.Values.All(i => i.Done) || _state is CaptureState.Stopped or CaptureState.Failed)
+        {
+            return;
+        }
+
+        _stoppedAt = DateTimeOffset.UtcNow;
+        var everyInterfaceFailed = _interfaces.Values.All(i => i.StartError is not null || i.Result?.Reason == CaptureEndReason.Error);
+        _state = _startFailure is not null || everyInterfaceFailed ? CaptureState.Failed : CaptureState.Stopped;
+        _stopReason ??= _interfaces.Values.Select(i => i.Result?.Reason).FirstOrDefault(r => r is not null) is { } first
+            ? ToStopReason(first)
+            : StopReason.Error;
+
+        if (_startFailure is not null)
+        {
+            RemoveFilesOfFailedStart();
+        }
+        else
+        {
+            WriteSidecar();
+        }
+
+        // The supervisor hears first, so whoever reacts to the replies below finds the node free.
+        var status = Status();
+        Context.Parent.Tell(new Ended(status));
+        _starter?.Tell(new CaptureRejected(ErrorCode.DeviceError, status.Error ?? "the capture ended before it ran"));
+        foreach (var waiter in _stopWaiters)
+        {
+            waiter.Tell(new CaptureStopped(true, status));
+        }
+
+        _log.Info("Capture {0} ended: {1}", _plan.CaptureId, _stopReason.Value.ToText());
+        Context.Stop(Self);
+    }
+
+    private void RemoveFilesOfFailedStart()
+    {
+        foreach (var file in _interfaces.Values.SelectMany(i => i.Result?.Segments ?? []).Where(s => s.Packets == 0))
+        {
+            File.Delete(file.Path);
+        }
+
+        File.Delete(Path.Combine(_options.CaptureDirectory, SidecarName(_plan)));
+    }
+
+    private CaptureStatus Status()
+    {
+        var end = _stoppedAt ?? DateTimeOffset.UtcNow;
+        var error = _startFailure?.Message
+            ?? _interfaces.Values.Select(i => i.StartError ?? i.Result?.Error).FirstOrDefault(e => e is not null);
+        return new CaptureStatus(
+            _plan.Node,
+            _state,
+            _plan.CaptureId,
+            _plan.Owner,
+            _plan.Detached,
+            _plan.Settings,
+            _plan.StartedAt,
+            _stoppedAt,
+            end - _plan.StartedAt,
+            _state is CaptureState.Stopped or CaptureState.Failed ? _stopReason : null,
+            error,
+            [.. _interfaces.Values.Select(InterfaceStatus)]);
+    }
+
+    private InterfaceCaptureStatus InterfaceStatus(InterfaceState state)
+    {
+        var counters = state.Counters;
+        var interfaceState = state switch
+        {
+            { StartError: not null } or { Result.Reason: CaptureEndReason.Error } => CaptureState.Failed,
+            { Result: not null } => CaptureState.Stopped,
+            { Started: true } => _state == CaptureState.Stopping ? CaptureState.Stopping : CaptureState.Running,
+            _ => CaptureState.Starting,
+        };
+        return new InterfaceCaptureStatus(
+            state.Name,
+            interfaceState,
+            counters.CurrentFile is { } path ? Path.GetFileName(path) : null,
+            counters.FileSizeTotal,
+            counters.PacketsCaptured,
+            counters.PacketsWritten,
+            counters.BytesWritten,
+            counters.KernelReceived,
+            counters.KernelDropped,
+            counters.InterfaceDropped,
+            counters.Segments,
+            state.Result is { } result ? ToStopReason(result.Reason) : null,
+            state.StartError ?? state.Result?.Error);
+    }
+
+    private void WriteSidecar()
+    {
+        var sidecar = new CaptureSidecar(
+            CaptureSidecar.CurrentFormatVersion,
+            _plan.CaptureId,
+            _plan.Node,
+            _plan.Owner,
+            _plan.Detached,
+            _plan.Settings,
+            _plan.StartedAt,
+            _stoppedAt,
+            _state is CaptureState.Stopped or CaptureState.Failed ? _state : CaptureState.Running,
+            _state is CaptureState.Stopped or CaptureState.Failed ? _stopReason : null,
+            _interfaces.Values.Select(i => i.StartError ?? i.Result?.Error).FirstOrDefault(e => e is not null),
+            [.. _interfaces.Values.Select(SidecarEntry)]);
+        try
+        {
+            AgentJson.WriteAtomically(Path.Combine(_options.CaptureDirectory, SidecarName(_plan)), sidecar);
+        }
+        catch (IOException e)
+        {
+            // A full disk must not take the capture down with it; the pcap files stay valid without a sidecar.
+            _log.Error(e, "Could not write the sidecar of capture {0}", _plan.CaptureId);
+        }
+    }
+
+    private SidecarInterface SidecarEntry(InterfaceState state)
+    {
+        var c = state.Counters;
+        var files = state.Result?.Segments.Select(s => new SidecarFile(
+            Path.GetFileName(s.Path), s.SizeBytes, s.Packets, s.FirstPacketAt, s.LastPacketAt, s.Sha256)) ?? [];
+        return new SidecarInterface(
+            state.Name,
+            state.Result is { } result ? ToStopReason(result.Reason) : null,
+            state.StartError ?? state.Result?.Error,
+            c.PacketsCaptured,
+            c.PacketsWritten,
+            c.BytesWritten,
+            c.KernelReceived,
+            c.KernelDropped,
+            c.InterfaceDropped,
+            [.. files]);
+    }
+
+    private StopReason ToStopReason(CaptureEndReason reason) => reason switch
+    {
+        CaptureEndReason.Stopped => _stopReason ?? StopReason.ByRequest,
+        CaptureEndReason.DurationReached => StopReason.DurationReached,
+        CaptureEndReason.SizeReached => StopReason.SizeReached,
+        CaptureEndReason.InterfaceGone => StopReason.InterfaceGone,
+        CaptureEndReason.WriteError => StopReason.WriteError,
+        _ => StopReason.Error,
+    };
+
+    private static ErrorCode ToErrorCode(CaptureStartError error) => error switch
+    {
+        CaptureStartError.UnknownInterface => ErrorCode.UnknownInterface,
+        CaptureStartError.InvalidFilter => ErrorCode.InvalidFilter,
+        CaptureStartError.PermissionDenied => ErrorCode.PermissionDenied,
+        CaptureStartError.IoError => ErrorCode.IoError,
+        _ => ErrorCode.DeviceError,
+    };
+}

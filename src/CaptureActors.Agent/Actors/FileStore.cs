@@ -1,0 +1,198 @@
+using Akka.Actor;
+using Akka.Event;
+using CaptureActors.Agent.Hosting;
+using CaptureActors.Agent.Storage;
+using CaptureActors.Protocol;
+
+namespace CaptureActors.Agent.Actors;
+
+/// <summary>
+/// <c>files</c>: owns the node's capture directory. Lists its pcap files with what their sidecars know, streams one out
+/// in chunks, deletes selected ones and clears the finished ones. Refuses any name that is not one of its own files
+/// (paths, '..', unknown names) and never deletes a file that a capture is writing.
+/// </summary>
+public sealed class FileStore : ReceiveActor
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly AgentOptions _options;
+
+    public FileStore(AgentOptions options)
+    {
+        _options = options;
+        Receive<ListFiles>(_ => Sender.Tell(new FileListing(_options.NodeName, List())));
+        Receive<ReadFileChunk>(HandleReadChunk);
+        Receive<DeleteFiles>(m => Sender.Tell(Delete(m.Names)));
+        Receive<ClearFiles>(_ => Sender.Tell(Delete([.. List().Where(f => f.State == CaptureFileState.Finished).Select(f => f.Name)])));
+    }
+
+    public static Props Props(AgentOptions options) => Akka.Actor.Props.Create(() => new FileStore(options));
+
+    private string Directory => _options.CaptureDirectory;
+
+    private IReadOnlyList<CaptureFileInfo> List()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+
+        var finished = new Dictionary<string, (CaptureSidecar Capture, SidecarFile File)>(StringComparer.Ordinal);
+        foreach (var sidecar in Sidecars())
+        {
+            foreach (var file in sidecar.Files)
+            {
+                finished[file.Name] = (sidecar, file);
+            }
+        }
+
+        var writing = FilesBeingWritten();
+        var files = new List<CaptureFileInfo>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + CaptureFileNames.PcapExtension))
+        {
+            var name = Path.GetFileName(path);
+            if (!CaptureFileNames.IsCaptureFileName(name))
+            {
+                continue;
+            }
+
+            var info = new FileInfo(path);
+            if (!info.Exists)
+            {
+                continue;
+            }
+
+            var isWriting = writing(name);
+            finished.TryGetValue(name, out var known);
+            files.Add(new CaptureFileInfo(
+                name,
+                known.Capture?.CaptureId,
+                CaptureFileNames.InterfaceOf(name)!,
+                info.Length,
+                isWriting ? null : known.File?.Packets,
+                known.File?.FirstPacketAt,
+                known.File?.LastPacketAt,
+                info.LastWriteTimeUtc,
+                isWriting ? CaptureFileState.Writing : CaptureFileState.Finished,
+                isWriting ? null : known.File?.Sha256));
+        }
+
+        return [.. files.OrderBy(f => f.Name, StringComparer.Ordinal)];
+    }
+
+    private IEnumerable<CaptureSidecar> Sidecars() =>
+        System.IO.Directory.EnumerateFiles(Directory, "*" + CaptureFileNames.SidecarExtension)
+            .Select(AgentJson.TryRead<CaptureSidecar>)
+            .OfType<CaptureSidecar>();
+
+    /// <summary>
+    /// Which names a running capture (of this process or another sharing the directory) may be writing: every file of
+    /// its interfaces' name prefixes that its sidecar does not list as finished. Nothing runs when the lock is free.
+    /// </summary>
+    private Func<string, bool> FilesBeingWritten()
+    {
+        if (!NodeLock.IsHeldElsewhere(_options.DataDirectory) || ActiveCaptureRecord.Read(_options.DataDirectory) is not { } active)
+        {
+            return _ => false;
+        }
+
+        return name => active.FilePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+    }
+
+    /// <summary>Null when <paramref name="name"/> names one of this store's files; otherwise why not.</summary>
+    private FileRefusal? Refusal(string name)
+    {
+        if (!CaptureFileNames.IsCaptureFileName(name))
+        {
+            return new FileRefusal(
+                name,
+                ErrorCode.UnsafeFileName,
+                $"'{name}' is not a capture file name: names look like {CaptureFileNames.Example} (letters, digits, '.', '-', '_'; no directories or '..')");
+        }
+
+        return File.Exists(Path.Combine(Directory, name))
+            ? null
+            : new FileRefusal(name, ErrorCode.UnknownFile, $"no capture file named '{name}' on node {_options.NodeName} (see: packetcapture files)");
+    }
+
+    private void HandleReadChunk(ReadFileChunk read)
+    {
+        if (Refusal(read.Name) is { } refusal)
+        {
+            Sender.Tell(new CommandFailed(refusal.Code, refusal.Message));
+            return;
+        }
+
+        if (read.Offset < 0 || read.MaxBytes <= 0)
+        {
+            Sender.Tell(new CommandFailed(ErrorCode.InvalidSettings, $"chunk offset {read.Offset} and length {read.MaxBytes} must be positive"));
+            return;
+        }
+
+        try
+        {
+            using var file = new FileStream(Path.Combine(Directory, read.Name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = file.Length;
+            var count = (int)Math.Clamp(length - read.Offset, 0, Math.Min(read.MaxBytes, ReadFileChunk.MaxChunkBytes));
+            var data = new byte[count];
+            file.Position = Math.Min(read.Offset, length);
+            file.ReadExactly(data);
+            Sender.Tell(new FileChunk(read.Name, read.Offset, data, length, read.Offset + count >= length));
+        }
+        catch (IOException e)
+        {
+            Sender.Tell(new CommandFailed(ErrorCode.IoError, $"could not read '{read.Name}': {e.Message}"));
+        }
+    }
+
+    private FilesDeleted Delete(IReadOnlyList<string> names)
+    {
+        var deleted = new List<string>();
+        var refused = new List<FileRefusal>();
+        var writing = FilesBeingWritten();
+        foreach (var name in names.Distinct(StringComparer.Ordinal))
+        {
+            if (Refusal(name) is { } refusal)
+            {
+                refused.Add(refusal);
+            }
+            else if (writing(name))
+            {
+                refused.Add(new FileRefusal(name, ErrorCode.FileInUse, $"'{name}' is being written by the running capture: stop it first (packetcapture stop)"));
+            }
+            else
+            {
+                try
+                {
+                    File.Delete(Path.Combine(Directory, name));
+                    deleted.Add(name);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    refused.Add(new FileRefusal(name, ErrorCode.IoError, $"could not delete '{name}': {e.Message}"));
+                }
+            }
+        }
+
+        RemoveSidecarsWithoutFiles();
+        _log.Info("Deleted {0} file(s), refused {1}", deleted.Count, refused.Count);
+        return new FilesDeleted(deleted, refused);
+    }
+
+    /// <summary>A finished capture's sidecar goes when the last of its files has been deleted.</summary>
+    private void RemoveSidecarsWithoutFiles()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return;
+        }
+
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + CaptureFileNames.SidecarExtension))
+        {
+            if (AgentJson.TryRead<CaptureSidecar>(path) is { IsFinished: true } sidecar
+                && !sidecar.Files.Any(f => File.Exists(Path.Combine(Directory, f.Name))))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using CaptureActors.Protocol;
+
+namespace CaptureActors.Agent.Storage;
+
+/// <summary>
+/// The JSON sidecar of one capture, beside its pcap files: settings, node, owner, UTC times, stop reason,
+/// counters per interface and each finished file's SHA-256. Written when the capture starts (state running)
+/// and rewritten when it ends.
+/// </summary>
+public sealed record CaptureSidecar(
+    int FormatVersion,
+    string CaptureId,
+    string Node,
+    CaptureOwner Owner,
+    bool Detached,
+    CaptureSettings Settings,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? StoppedAt,
+    CaptureState State,
+    StopReason? StopReason,
+    string? Error,
+    IReadOnlyList<SidecarInterface> Interfaces)
+{
+    public const int CurrentFormatVersion = 1;
+
+    public IEnumerable<SidecarFile> Files => Interfaces.SelectMany(i => i.Files);
+
+    public bool IsFinished => State is CaptureState.Stopped or CaptureState.Failed;
+}
+
+/// <summary>One interface of a capture: its counters and its files (oldest first).</summary>
+public sealed record SidecarInterface(
+    string Interface,
+    StopReason? StopReason,
+    string? Error,
+    long PacketsCaptured,
+    long PacketsWritten,
+    long BytesWritten,
+    long KernelReceived,
+    long KernelDropped,
+    long InterfaceDropped,
+    IReadOnlyList<SidecarFile> Files);
+
+/// <summary>A finished pcap file.</summary>
+public sealed record SidecarFile(
+    string Name,
+    long SizeBytes,
+    long Packets,
+    DateTimeOffset? FirstPacketAt,
+    DateTimeOffset? LastPacketAt,
+    string Sha256);
+
+public static class CaptureSidecarStatus
+{
+    /// <summary>The final status a sidecar records (used when the capture ran in another process).</summary>
+    public static CaptureStatus ToStatus(this CaptureSidecar sidecar) => new(
+        sidecar.Node,
+        sidecar.State,
+        sidecar.CaptureId,
+        sidecar.Owner,
+        sidecar.Detached,
+        sidecar.Settings,
+        sidecar.StartedAt,
+        sidecar.StoppedAt,
+        (sidecar.StoppedAt ?? DateTimeOffset.UtcNow) - sidecar.StartedAt,
+        sidecar.StopReason,
+        sidecar.Error,
+        [.. sidecar.Interfaces.Select(i => new InterfaceCaptureStatus(
+            i.Interface,
+            sidecar.State,
+            i.Files.LastOrDefault()?.Name,
+            i.Files.Sum(f => f.SizeBytes),
+            i.PacketsCaptured,
+            i.PacketsWritten,
+            i.BytesWritten,
+            i.KernelReceived,
+            i.KernelDropped,
+            i.InterfaceDropped,
+            i.Files.Count,
+            i.StopReason,
+            i.Error))],
+        OtherProcess: true);
+}

@@ -1,0 +1,57 @@
+using Akka.Actor;
+using Akka.Hosting;
+using CaptureActors.Agent.Actors;
+using CaptureActors.Agent.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CaptureActors.Agent.Tests;
+
+/// <summary>A real agent host built with the same Akka.Hosting extension as production, over a temporary data directory.</summary>
+public sealed class AgentTestHost : IDisposable
+{
+    private AgentTestHost(IHost host, AgentOptions options, FakeCaptureEngine engine)
+    {
+        Host = host;
+        Options = options;
+        Engine = engine;
+        System = host.Services.GetRequiredService<ActorSystem>();
+        Agent = host.Services.GetRequiredService<ActorRegistry>().Get<AgentGuardian>();
+    }
+
+    public IHost Host { get; }
+
+    public AgentOptions Options { get; }
+
+    public FakeCaptureEngine Engine { get; }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Agent { get; }
+
+    public static AgentTestHost Start(string? dataDirectory = null, FakeCaptureEngine? engine = null, string node = "node1")
+    {
+        var options = new AgentOptions
+        {
+            NodeName = node,
+            DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "ca-agent-" + Guid.NewGuid().ToString("N")[..8]),
+            CounterInterval = TimeSpan.FromMilliseconds(100),
+        };
+        engine ??= new FakeCaptureEngine();
+        var host = new HostBuilder()
+            .ConfigureServices(services => services.AddAkka("agent-test", builder =>
+            {
+                builder.AddHocon(Akka.TestKit.TestKitBase.DefaultConfig, HoconAddMode.Append);
+                builder.AddCaptureAgent(options, engine);
+            }))
+            .Build();
+        host.StartAsync().GetAwaiter().GetResult();
+        return new AgentTestHost(host, options, engine);
+    }
+
+    public void Dispose()
+    {
+        Host.StopAsync().Wait(TimeSpan.FromSeconds(20));
+        Host.Dispose();
+    }
+}
