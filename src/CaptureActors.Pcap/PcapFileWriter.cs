@@ -20,6 +20,7 @@ public sealed class PcapFileWriter : IDisposable
     private long _lastFlushedTicks = -1;
     private bool _failed;
     private bool _disposed;
+    private string? _finalSha256;
 
     private PcapFileWriter(string path, FileStream stream, int linkType, int snapLength, int bufferBytes)
     {
@@ -42,6 +43,9 @@ public sealed class PcapFileWriter : IDisposable
     /// <summary>Bytes written to the file (visible to readers).</summary>
     public long FlushedLength { get; private set; }
 
+    /// <summary>A write failed: the file ends at its last whole record and this writer accepts nothing more.</summary>
+    public bool IsFaulted => _failed;
+
     /// <summary>Records appended, buffered ones included.</summary>
     public long Packets { get; private set; }
 
@@ -55,7 +59,7 @@ public sealed class PcapFileWriter : IDisposable
     public DateTimeOffset? LastPacketAt => _lastTicks < 0 ? null : new DateTimeOffset(_lastTicks, TimeSpan.Zero);
 
     /// <summary>SHA-256 (lower-case hex) of the bytes written to the file so far (call after <see cref="Flush"/> for the whole file).</summary>
-    public string Sha256Hex => Convert.ToHexStringLower(_hash.GetCurrentHash());
+    public string Sha256Hex => _finalSha256 ?? Convert.ToHexStringLower(_hash.GetCurrentHash());
 
     /// <summary>Size a record for a frame of <paramref name="capturedLength"/> bytes takes in this file.</summary>
     public int RecordLength(int capturedLength) => PcapFormat.RecordHeaderLength + Math.Min(capturedLength, SnapLength);
@@ -175,6 +179,7 @@ public sealed class PcapFileWriter : IDisposable
             // Nothing left to write; a close error changes nothing on disk.
         }
 
+        _finalSha256 = Convert.ToHexStringLower(_hash.GetCurrentHash());
         _hash.Dispose();
     }
 
