@@ -9,6 +9,11 @@ namespace CaptureActors.Capture;
 /// from libpcap's buffer straight into a <see cref="PcapFileWriter"/> (no allocation per packet), rotating and
 /// stopping at the request's limits. Counters are published with volatile writes for <see cref="ReadCounters"/>.
 /// </summary>
+/// <remarks>
+/// The handle is non-blocking and the loop polls its selectable fd itself, together with an eventfd that
+/// <see cref="Stop"/> signals: with TPACKET_V3 a blocking pcap_next_ex waits forever while no packet arrives
+/// (the read timeout only runs once a block holds a packet), so it would neither flush nor see the deadline.
+/// </remarks>
 internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
 {
     private static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromMilliseconds(500);
@@ -21,6 +26,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private readonly TaskCompletionSource<InterfaceCaptureResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<CaptureSegment> _closedSegments = [];
     private readonly Thread _thread;
+    private readonly int _selectableFd;
+    private readonly int _stopEvent;
     private bool _handleOpen = true;
     private int _stopRequested;
 
@@ -40,8 +47,10 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private int _segments = 1;
     private string? _currentFile;
 
-    private LibPcapInterfaceCapture(LibPcapLiveDevice device, InterfaceCaptureRequest request, PcapFileWriter writer, int linkType)
+    private LibPcapInterfaceCapture(LibPcapLiveDevice device, InterfaceCaptureRequest request, PcapFileWriter writer, int linkType, int selectableFd, int stopEvent)
     {
+        _selectableFd = selectableFd;
+        _stopEvent = stopEvent;
         _device = device;
         _request = request;
         _writer = writer;
@@ -62,9 +71,37 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     /// <summary>Creates the first segment and starts the capture thread on an opened device.</summary>
     public static LibPcapInterfaceCapture Start(LibPcapLiveDevice device, InterfaceCaptureRequest request)
     {
-        int linkType = LibPcapNative.DataLink(device.Handle.DangerousGetHandle());
-        PcapFileWriter writer = CreateWriter(request, 1, linkType);
-        var capture = new LibPcapInterfaceCapture(device, request, writer, linkType);
+        IntPtr handle = device.Handle.DangerousGetHandle();
+        if (LibPcapNative.MakeNonBlocking(handle) is { } nonBlockError)
+        {
+            throw new CaptureStartException(CaptureStartError.DeviceError, $"{request.Interface}: cannot make the capture non-blocking: {nonBlockError}");
+        }
+
+        int selectableFd = LibPcapNative.SelectableFd(handle);
+        if (selectableFd < 0)
+        {
+            throw new CaptureStartException(CaptureStartError.DeviceError, $"{request.Interface}: libpcap offers no selectable descriptor");
+        }
+
+        int linkType = LibPcapNative.DataLink(handle);
+        int stopEvent = LibPcapNative.EventFd(0, LibPcapNative.EventFdFlags);
+        if (stopEvent < 0)
+        {
+            throw new CaptureStartException(CaptureStartError.DeviceError, $"eventfd failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+
+        PcapFileWriter writer;
+        try
+        {
+            writer = CreateWriter(request, 1, linkType);
+        }
+        catch
+        {
+            LibPcapNative.CloseFd(stopEvent);
+            throw;
+        }
+
+        var capture = new LibPcapInterfaceCapture(device, request, writer, linkType, selectableFd, stopEvent);
         capture._thread.Start();
         return capture;
     }
@@ -93,6 +130,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             if (_handleOpen)
             {
                 LibPcapNative.BreakLoop(_handle);
+                ulong one = 1;
+                LibPcapNative.Write(_stopEvent, &one, sizeof(ulong));
             }
         }
     }
@@ -180,6 +219,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         long nextFlush = start + flushTicks;
         long maxFileSize = _request.MaxFileSizeBytes ?? long.MaxValue;
         int snap = _request.SnapLength;
+        int pollMilliseconds = (int)Math.Max(1, tickTicks * 1000 / Stopwatch.Frequency);
+        LibPcapNative.PollFd* fds = stackalloc LibPcapNative.PollFd[2];
 
         while (true)
         {
@@ -213,7 +254,16 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             {
                 return (CaptureEndReason.Stopped, null);
             }
-            else if (rc != LibPcapNative.Timeout)
+            else if (rc == LibPcapNative.Timeout)
+            {
+                // Nothing ready: sleep until the socket has data or an error, Stop signals, or the next tick.
+                fds[0] = new LibPcapNative.PollFd { Fd = _selectableFd, Events = LibPcapNative.PollIn };
+                fds[1] = new LibPcapNative.PollFd { Fd = _stopEvent, Events = LibPcapNative.PollIn };
+                long wait = Math.Min(nextTick, deadline) - Stopwatch.GetTimestamp();
+                int timeout = wait <= 0 ? 0 : (int)Math.Min(pollMilliseconds, (wait * 1000 / Stopwatch.Frequency) + 1);
+                LibPcapNative.Poll(fds, 2, timeout);
+            }
+            else
             {
                 string message = LibPcapNative.ErrorText(_handle);
                 return (IsInterfaceGone(message) ? CaptureEndReason.InterfaceGone : CaptureEndReason.Error,
@@ -332,6 +382,7 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             }
 
             _handleOpen = false;
+            LibPcapNative.CloseFd(_stopEvent);
         }
 
         _device.Handle.DangerousRelease();

@@ -71,6 +71,46 @@ internal static unsafe partial class LibPcapNative
     [LibraryImport(Library, EntryPoint = "pcap_close")]
     public static partial void Close(IntPtr pcap);
 
+    [LibraryImport(Library, EntryPoint = "pcap_setnonblock")]
+    public static partial int SetNonBlock(IntPtr pcap, int nonBlock, byte* errorBuffer);
+
+    [LibraryImport(Library, EntryPoint = "pcap_get_selectable_fd")]
+    public static partial int SelectableFd(IntPtr pcap);
+
+    public const short PollIn = 0x1;
+
+    /// <summary>struct pollfd.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, ulong count, int timeoutMilliseconds);
+
+    /// <summary>EFD_NONBLOCK | EFD_CLOEXEC.</summary>
+    public const int EventFdFlags = 0x800 | 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initial, int flags);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, void* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int CloseFd(int fd);
+
+    /// <summary>Puts the handle in non-blocking mode; null on success, else libpcap's message.</summary>
+    public static string? MakeNonBlocking(IntPtr pcap)
+    {
+        byte* errorBuffer = stackalloc byte[256];
+        errorBuffer[0] = 0;
+        return SetNonBlock(pcap, 1, errorBuffer) == 0 ? null : Marshal.PtrToStringUTF8((IntPtr)errorBuffer);
+    }
+
     public static string ErrorText(IntPtr pcap) => Marshal.PtrToStringUTF8(GetError(pcap)) ?? "unknown libpcap error";
 
     public static string? LinkTypeName(int linkType) => Marshal.PtrToStringUTF8(DataLinkName(linkType));

@@ -194,7 +194,7 @@ public sealed class PcapFileWriter : IDisposable
         }
         catch (IOException e)
         {
-            Fail(e);
+            Fail(e, buffered);
         }
 
         _hash.AppendData(buffered);
@@ -206,26 +206,75 @@ public sealed class PcapFileWriter : IDisposable
         _buffered = 0;
     }
 
-    private void Fail(IOException e)
+    /// <summary>
+    /// A write failed part-way (for example ENOSPC after some bytes went out): keep every whole record the file
+    /// received, cut the rest (SetLength), and make this writer unusable.
+    /// </summary>
+    private void Fail(IOException e, ReadOnlySpan<byte> buffered)
     {
         _failed = true;
         string message = e.Message;
+        long onDisk;
         try
         {
-            _stream.SetLength(FlushedLength);
+            onDisk = RandomAccess.GetLength(_stream.SafeFileHandle);
+        }
+        catch (IOException)
+        {
+            onDisk = FlushedLength;
+        }
+
+        int accepted = (int)Math.Clamp(onDisk - FlushedLength, 0, buffered.Length);
+        int keep = 0;
+        long keptPackets = 0;
+        long lastTicks = _lastFlushedTicks;
+        long firstTicks = FlushedPackets > 0 ? _firstTicks : -1;
+        if (FlushedLength == 0)
+        {
+            keep = accepted >= PcapFormat.FileHeaderLength ? PcapFormat.FileHeaderLength : 0;
+        }
+
+        while (keep > 0 || FlushedLength > 0)
+        {
+            if (keep + PcapFormat.RecordHeaderLength > accepted)
+            {
+                break;
+            }
+
+            ReadOnlySpan<byte> header = buffered.Slice(keep, PcapFormat.RecordHeaderLength);
+            int capturedLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+            if ((long)keep + PcapFormat.RecordHeaderLength + capturedLength > accepted)
+            {
+                break;
+            }
+
+            lastTicks = DateTimeOffset.UnixEpoch.Ticks
+                + (BinaryPrimitives.ReadUInt32LittleEndian(header) * TimeSpan.TicksPerSecond)
+                + (BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) * TimeSpan.TicksPerMicrosecond);
+            if (firstTicks < 0)
+            {
+                firstTicks = lastTicks;
+            }
+
+            keep += PcapFormat.RecordHeaderLength + capturedLength;
+            keptPackets++;
+        }
+
+        try
+        {
+            _stream.SetLength(FlushedLength + keep);
+            _hash.AppendData(buffered[..keep]);
+            FlushedLength += keep;
+            FlushedPackets += keptPackets;
         }
         catch (IOException truncateError)
         {
-            message += $" (and truncating back to {FlushedLength} bytes failed: {truncateError.Message})";
+            message += $" (and truncating back to {FlushedLength + keep} bytes failed: {truncateError.Message})";
         }
 
         Packets = FlushedPackets;
-        _lastTicks = _lastFlushedTicks;
-        if (FlushedPackets == 0)
-        {
-            _firstTicks = -1;
-        }
-
+        _lastTicks = _lastFlushedTicks = FlushedPackets > 0 ? lastTicks : -1;
+        _firstTicks = FlushedPackets > 0 ? firstTicks : -1;
         _buffered = 0;
         throw new PcapWriteException(Path, message, e);
     }

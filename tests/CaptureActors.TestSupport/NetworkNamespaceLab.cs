@@ -36,6 +36,13 @@ public sealed partial class NetworkNamespaceLab : IDisposable
             Ip("-n", Namespace, "addr", "add", $"{PeerAddress}/30", "dev", PeerInterface);
             Ip("-n", Namespace, "link", "set", PeerInterface, "up");
             Ip("-n", Namespace, "link", "set", "lo", "up");
+
+            // Permanent neighbours both ways: no ARP exchange, so a burst is never held back (or dropped) waiting for resolution.
+            string hostMac = File.ReadAllText($"/sys/class/net/{HostInterface}/address").Trim();
+            string peerMac = ProcessRunner.Run("ip", "-n", Namespace, "-br", "link", "show", "dev", PeerInterface)
+                .EnsureSuccess("ip link show").StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
+            Ip("-n", Namespace, "neigh", "replace", HostAddress.ToString(), "lladdr", hostMac, "dev", PeerInterface, "nud", "permanent");
+            Ip("neigh", "replace", PeerAddress.ToString(), "lladdr", peerMac, "dev", HostInterface, "nud", "permanent");
         }
         catch
         {
