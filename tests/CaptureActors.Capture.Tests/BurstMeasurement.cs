@@ -32,34 +32,41 @@ public sealed class BurstMeasurement(ITestOutputHelper output) : IDisposable
     [MeasureFact]
     public async Task Burst_on_loopback_ours_and_tcpdump()
     {
-        foreach (int payload in new[] { 64, 1000 })
+        foreach (int senders in new[] { 1, 2 })
         {
-            for (int round = 0; round < 2; round++)
+            foreach (int payload in new[] { 64, 1000 })
             {
-                await MeasureOurs(payload, 200_000);
-                MeasureTcpdump(payload, 200_000);
+                for (int round = 0; round < 2; round++)
+                {
+                    await MeasureOurs(payload, 200_000, senders);
+                    MeasureTcpdump(payload, 200_000, senders);
+                }
             }
         }
     }
 
-    private async Task MeasureOurs(int payload, int count)
+    private async Task MeasureOurs(int payload, int count, int senders)
     {
         using Socket receiver = LiveCapture.BindLoopbackReceiver(out int port);
         var engine = new LibPcapCaptureEngine();
         using IInterfaceCapture capture = engine.Start(new InterfaceCaptureRequest(
             "lo", $"udp port {port}", 262144, false, n => _dir.File($"ours_{payload}_{n}.pcap")));
         var clock = Stopwatch.StartNew();
-        UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), count, payload);
+        Send(port, count, payload, senders);
         double sendSeconds = clock.Elapsed.TotalSeconds;
-        await LiveCapture.WaitUntil(() => capture.ReadCounters().PacketsWritten >= count, TimeSpan.FromSeconds(3));
+        await LiveCapture.WaitUntil(() => capture.ReadCounters().PacketsWritten >= count * senders, TimeSpan.FromSeconds(3));
         capture.Stop();
         InterfaceCaptureResult r = await capture.Completion;
         long inFile = PcapFileReader.Summarize(r.Segments[0].Path).Packets;
-        output.WriteLine($"ours    {payload,5} B: sent {count} in {sendSeconds:F2} s ({count / sendSeconds:F0}/s); in file {inFile}; " +
+        output.WriteLine($"ours    {payload,5} B x{senders}: sent {count * senders} in {sendSeconds:F2} s ({count * senders / sendSeconds:F0}/s); in file {inFile}; " +
             $"ps_recv {r.Counters.KernelReceived} ps_drop {r.Counters.KernelDropped} (lo doubles both)");
     }
 
-    private void MeasureTcpdump(int payload, int count)
+    private static void Send(int port, int count, int payload, int senders) =>
+        Parallel.For(0, senders, new ParallelOptions { MaxDegreeOfParallelism = senders },
+            _ => UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), count, payload));
+
+    private void MeasureTcpdump(int payload, int count, int senders)
     {
         using Socket receiver = LiveCapture.BindLoopbackReceiver(out int port);
         string file = _dir.File($"tcpdump_{payload}.pcap");
@@ -92,7 +99,7 @@ public sealed class BurstMeasurement(ITestOutputHelper output) : IDisposable
         tcpdump.BeginErrorReadLine();
         Assert.True(listening.Wait(TimeSpan.FromSeconds(5)));
         var clock = Stopwatch.StartNew();
-        UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), count, payload);
+        Send(port, count, payload, senders);
         double sendSeconds = clock.Elapsed.TotalSeconds;
         Thread.Sleep(1500);
         ProcessRunner.Run("kill", "-INT", tcpdump.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -105,6 +112,6 @@ public sealed class BurstMeasurement(ITestOutputHelper output) : IDisposable
             stats = string.Join("; ", stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Skip(1));
         }
 
-        output.WriteLine($"tcpdump {payload,5} B: sent {count} in {sendSeconds:F2} s ({count / sendSeconds:F0}/s); in file {inFile}; {stats}");
+        output.WriteLine($"tcpdump {payload,5} B x{senders}: sent {count * senders} in {sendSeconds:F2} s ({count * senders / sendSeconds:F0}/s); in file {inFile}; {stats}");
     }
 }
