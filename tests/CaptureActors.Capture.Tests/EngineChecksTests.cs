@@ -61,6 +61,43 @@ public sealed class EngineChecksTests
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
 
+    [Fact]
+    public void Missing_privilege_names_cap_net_raw_exactly_when_this_process_lacks_it()
+    {
+        string? missing = _engine.MissingCapturePrivilege();
+        if (TestSupport.Privilege.IsRoot)
+        {
+            Assert.Null(missing);
+        }
+        else
+        {
+            Assert.Contains("CAP_NET_RAW", missing, StringComparison.Ordinal);
+        }
+    }
+
+    [UnprivilegedFact]
+    public void Start_without_cap_net_raw_is_refused_with_permission_denied()
+    {
+        using var dir = new TestSupport.TempDirectory();
+        CaptureStartException e = Assert.Throws<CaptureStartException>(() =>
+            _engine.Start(new InterfaceCaptureRequest("lo", "", 65535, false, n => dir.File($"x_{n}.pcap"))));
+        Assert.Equal(CaptureStartError.PermissionDenied, e.Error);
+        Assert.Contains("CAP_NET_RAW", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    /// <summary>Runs only without root (e.g. setpriv --reuid=65534 ... dotnet test): checks the refusal an unprivileged user gets.</summary>
+    public sealed class UnprivilegedFactAttribute : FactAttribute
+    {
+        public UnprivilegedFactAttribute()
+        {
+            if (TestSupport.Privilege.IsRoot)
+            {
+                Skip = "checks the behaviour without root; this process is root";
+            }
+        }
+    }
+
     [Theory]
     [InlineData("CapEff:\t000001ffffffffff", true)]
     [InlineData("CapEff:\t0000000000002000", true)]
