@@ -140,6 +140,20 @@ public sealed class PcapFileReader : IDisposable
         }
 
         originalLength = (int)Math.Min(wireLength, int.MaxValue);
+        if (skipData && _stream.CanSeek)
+        {
+            if (_stream.Length - _stream.Position < capturedLength)
+            {
+                TruncatedTail = true;
+                return false;
+            }
+
+            _stream.Seek(capturedLength, SeekOrigin.Current);
+            _offset += PcapFormat.RecordHeaderLength + capturedLength;
+            _index++;
+            return true;
+        }
+
         data = new byte[capturedLength];
         got = ReadFully(data);
         if (got < data.Length)
