@@ -1,13 +1,139 @@
+using SharpPcap;
+using SharpPcap.LibPcap;
+
 namespace CaptureActors.Capture;
 
-/// <summary>Live capture over SharpPcap/libpcap. (Placeholder: implemented by the capture engine work.)</summary>
+/// <summary>Live capture over SharpPcap/libpcap: SharpPcap opens the device, our own loop reads and writes packets.</summary>
 public sealed class LibPcapCaptureEngine : ICaptureEngine
 {
-    public IReadOnlyList<InterfaceInfo> ListInterfaces() => throw new NotImplementedException();
+    /// <summary>Kernel ring buffer requested for each capture (pcap_set_buffer_size).</summary>
+    public const int KernelBufferBytes = 32 << 20;
 
-    public FilterCheck CheckFilter(string filter) => throw new NotImplementedException();
+    /// <summary>libpcap read timeout: the loop wakes at least this often to flush, read stats and check the deadline.</summary>
+    public const int ReadTimeoutMilliseconds = 250;
 
-    public string? MissingCapturePrivilege() => throw new NotImplementedException();
+    public IReadOnlyList<InterfaceInfo> ListInterfaces() => InterfaceInventory.List();
 
-    public IInterfaceCapture Start(InterfaceCaptureRequest request) => throw new NotImplementedException();
+    public FilterCheck CheckFilter(string filter) => CheckFilter(filter, PcapFileLinkTypeEthernet);
+
+    public string? MissingCapturePrivilege() => CapturePrivilege.Missing();
+
+    public IInterfaceCapture Start(InterfaceCaptureRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.SnapLength, 1);
+        if (request.MaxFileSizeBytes is { } max)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, 1, nameof(request.MaxFileSizeBytes));
+        }
+
+        if (request.RingFiles is { } ring)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(ring, 1, nameof(request.RingFiles));
+        }
+
+        IReadOnlyList<PcapInterface> interfaces = InterfaceInventory.PcapInterfaces();
+        PcapInterface? pcapInterface = interfaces.FirstOrDefault(i => i.Name == request.Interface);
+        if (pcapInterface is null)
+        {
+            string valid = string.Join(", ", interfaces.Select(i => i.Name).Order(StringComparer.Ordinal));
+            throw new CaptureStartException(CaptureStartError.UnknownInterface,
+                $"no interface '{request.Interface}' on this machine; valid interfaces: {valid}");
+        }
+
+        FilterCheck check = CheckFilter(request.Filter);
+        if (!check.IsValid)
+        {
+            throw new CaptureStartException(CaptureStartError.InvalidFilter, $"invalid filter '{request.Filter}': {check.Error}");
+        }
+
+        if (MissingCapturePrivilege() is { } missing)
+        {
+            throw new CaptureStartException(CaptureStartError.PermissionDenied, missing);
+        }
+
+        var device = new LibPcapLiveDevice(pcapInterface);
+        try
+        {
+            OpenDevice(device, request);
+            return LibPcapInterfaceCapture.Start(device, request);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    private const int PcapFileLinkTypeEthernet = 1;
+
+    /// <summary>Compiles <paramref name="filter"/> for <paramref name="linkType"/> with pcap_compile on a dead handle.</summary>
+    internal static FilterCheck CheckFilter(string filter, int linkType)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (string.IsNullOrWhiteSpace(filter))
+        {
+            return FilterCheck.Valid;
+        }
+
+        IntPtr dead = LibPcapNative.OpenDead(linkType, 65535);
+        if (dead == IntPtr.Zero)
+        {
+            return FilterCheck.Invalid("libpcap could not create a handle to compile the filter");
+        }
+
+        try
+        {
+            var program = default(LibPcapNative.BpfProgram);
+            if (LibPcapNative.Compile(dead, ref program, filter, 1, LibPcapNative.NetmaskUnknown) != 0)
+            {
+                return FilterCheck.Invalid(LibPcapNative.ErrorText(dead));
+            }
+
+            LibPcapNative.FreeCode(ref program);
+            return FilterCheck.Valid;
+        }
+        finally
+        {
+            LibPcapNative.Close(dead);
+        }
+    }
+
+    private static void OpenDevice(LibPcapLiveDevice device, InterfaceCaptureRequest request)
+    {
+        try
+        {
+            device.Open(new DeviceConfiguration
+            {
+                Snaplen = request.SnapLength,
+                Mode = request.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
+                ReadTimeout = ReadTimeoutMilliseconds,
+                BufferSize = KernelBufferBytes,
+            });
+        }
+        catch (PcapException e)
+        {
+            CaptureStartError error = e.Error switch
+            {
+                PcapError.PermissionDenied or PcapError.PromiscuousPermissionDenied => CaptureStartError.PermissionDenied,
+                PcapError.NoSuchDevice => CaptureStartError.UnknownInterface,
+                _ => CaptureStartError.DeviceError,
+            };
+            string hint = error == CaptureStartError.PermissionDenied ? $" ({CapturePrivilege.MissingMessage})" : "";
+            throw new CaptureStartException(error, $"cannot open {request.Interface}: {e.Message}{hint}", e);
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Filter))
+        {
+            try
+            {
+                device.Filter = request.Filter;
+            }
+            catch (PcapException e)
+            {
+                throw new CaptureStartException(CaptureStartError.InvalidFilter,
+                    $"invalid filter '{request.Filter}' on {request.Interface}: {e.Message}", e);
+            }
+        }
+    }
 }

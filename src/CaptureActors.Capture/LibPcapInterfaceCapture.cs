@@ -1,0 +1,400 @@
+using System.Diagnostics;
+using CaptureActors.Pcap;
+using SharpPcap.LibPcap;
+
+namespace CaptureActors.Capture;
+
+/// <summary>
+/// One interface's capture: a dedicated thread calls pcap_next_ex on the device's handle and writes each packet
+/// from libpcap's buffer straight into a <see cref="PcapFileWriter"/> (no allocation per packet), rotating and
+/// stopping at the request's limits. Counters are published with volatile writes for <see cref="ReadCounters"/>.
+/// </summary>
+/// <remarks>
+/// The handle is non-blocking and the loop polls its selectable fd itself, together with an eventfd that
+/// <see cref="Stop"/> signals: with TPACKET_V3 a blocking pcap_next_ex waits forever while no packet arrives
+/// (the read timeout only runs once a block holds a packet), so it would neither flush nor see the deadline.
+/// </remarks>
+internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
+{
+    private static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly LibPcapLiveDevice _device;
+    private readonly InterfaceCaptureRequest _request;
+    private readonly IntPtr _handle;
+    private readonly int _linkType;
+    private readonly Lock _handleLock = new();
+    private readonly TaskCompletionSource<InterfaceCaptureResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<CaptureSegment> _closedSegments = [];
+    private readonly Thread _thread;
+    private readonly int _selectableFd;
+    private readonly int _stopEvent;
+    private bool _handleOpen = true;
+    private int _stopRequested;
+
+    private PcapFileWriter _writer;
+    private int _sequence = 1;
+    private bool _writerClosed;
+
+    // Counters: written by the capture thread only, read by any thread.
+    private long _captured;
+    private long _written;
+    private long _bytesWritten;
+    private long _kernelReceived;
+    private long _kernelDropped;
+    private long _interfaceDropped;
+    private long _currentFileSize;
+    private long _closedSegmentsSize;
+    private int _segments = 1;
+    private string? _currentFile;
+
+    private LibPcapInterfaceCapture(LibPcapLiveDevice device, InterfaceCaptureRequest request, PcapFileWriter writer, int linkType, int selectableFd, int stopEvent)
+    {
+        _selectableFd = selectableFd;
+        _stopEvent = stopEvent;
+        _device = device;
+        _request = request;
+        _writer = writer;
+        _linkType = linkType;
+        _currentFile = writer.Path;
+        _currentFileSize = writer.Length;
+        _bytesWritten = writer.Length;
+        bool added = false;
+        device.Handle.DangerousAddRef(ref added);
+        _handle = device.Handle.DangerousGetHandle();
+        _thread = new Thread(Run) { IsBackground = true, Name = $"capture {request.Interface}" };
+    }
+
+    public string Interface => _request.Interface;
+
+    public Task<InterfaceCaptureResult> Completion => _completion.Task;
+
+    /// <summary>Creates the first segment and starts the capture thread on an opened device.</summary>
+    public static LibPcapInterfaceCapture Start(LibPcapLiveDevice device, InterfaceCaptureRequest request)
+    {
+        IntPtr handle = device.Handle.DangerousGetHandle();
+        if (LibPcapNative.MakeNonBlocking(handle) is { } nonBlockError)
+        {
+            throw new CaptureStartException(CaptureStartError.DeviceError, $"{request.Interface}: cannot make the capture non-blocking: {nonBlockError}");
+        }
+
+        int selectableFd = LibPcapNative.SelectableFd(handle);
+        if (selectableFd < 0)
+        {
+            throw new CaptureStartException(CaptureStartError.DeviceError, $"{request.Interface}: libpcap offers no selectable descriptor");
+        }
+
+        int linkType = LibPcapNative.DataLink(handle);
+        int stopEvent = LibPcapNative.EventFd(0, LibPcapNative.EventFdFlags);
+        if (stopEvent < 0)
+        {
+            throw new CaptureStartException(CaptureStartError.DeviceError, $"eventfd failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+
+        PcapFileWriter writer;
+        try
+        {
+            writer = CreateWriter(request, 1, linkType);
+        }
+        catch
+        {
+            LibPcapNative.CloseFd(stopEvent);
+            throw;
+        }
+
+        var capture = new LibPcapInterfaceCapture(device, request, writer, linkType, selectableFd, stopEvent);
+        capture._thread.Start();
+        return capture;
+    }
+
+    public InterfaceCounters ReadCounters()
+    {
+        long written = Volatile.Read(ref _written);
+        return new InterfaceCounters(
+            Math.Max(Volatile.Read(ref _captured), written),
+            written,
+            Volatile.Read(ref _bytesWritten),
+            Volatile.Read(ref _kernelReceived),
+            Volatile.Read(ref _kernelDropped),
+            Volatile.Read(ref _interfaceDropped),
+            Volatile.Read(ref _currentFile),
+            Volatile.Read(ref _currentFileSize),
+            Volatile.Read(ref _closedSegmentsSize) + Volatile.Read(ref _currentFileSize),
+            Volatile.Read(ref _segments));
+    }
+
+    public void Stop()
+    {
+        Volatile.Write(ref _stopRequested, 1);
+        lock (_handleLock)
+        {
+            if (_handleOpen)
+            {
+                LibPcapNative.BreakLoop(_handle);
+                ulong one = 1;
+                LibPcapNative.Write(_stopEvent, &one, sizeof(ulong));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        if (Thread.CurrentThread != _thread && _thread.IsAlive)
+        {
+            _thread.Join();
+        }
+    }
+
+    private static PcapFileWriter CreateWriter(InterfaceCaptureRequest request, int sequence, int linkType)
+    {
+        string path = request.SegmentPath(sequence);
+        try
+        {
+            return PcapFileWriter.Create(path, linkType, request.SnapLength);
+        }
+        catch (PcapWriteException e)
+        {
+            throw new CaptureStartException(CaptureStartError.IoError, $"cannot create capture file {path}: {e.Message}", e);
+        }
+    }
+
+    private void Run()
+    {
+        CaptureEndReason reason = CaptureEndReason.Error;
+        string? error = null;
+        try
+        {
+            (reason, error) = Loop();
+        }
+        catch (PcapWriteException e)
+        {
+            (reason, error) = (CaptureEndReason.WriteError, e.Message);
+        }
+        catch (CaptureStartException e)
+        {
+            (reason, error) = (CaptureEndReason.WriteError, e.Message);
+        }
+        catch (Exception e)
+        {
+            (reason, error) = (CaptureEndReason.Error, $"{e.GetType().Name}: {e.Message}");
+        }
+
+        try
+        {
+            ReadStats();
+            try
+            {
+                CloseCurrentSegment();
+            }
+            catch (PcapWriteException e) when (reason is not (CaptureEndReason.WriteError or CaptureEndReason.Error))
+            {
+                (reason, error) = (CaptureEndReason.WriteError, e.Message);
+            }
+            catch (PcapWriteException)
+            {
+                // Already failing; the file is truncated to its last whole record.
+            }
+        }
+        finally
+        {
+            CloseDevice();
+            _completion.TrySetResult(new InterfaceCaptureResult(reason, error, [.. _closedSegments], ReadCounters()));
+        }
+    }
+
+    private (CaptureEndReason Reason, string? Error) Loop()
+    {
+        long start = Stopwatch.GetTimestamp();
+        long deadline = long.MaxValue;
+        if (_request.Deadline is { } at)
+        {
+            TimeSpan left = at - DateTimeOffset.UtcNow;
+            deadline = left <= TimeSpan.Zero ? start : start + (long)(left.TotalSeconds * Stopwatch.Frequency);
+        }
+
+        TimeSpan flushInterval = _request.FlushInterval is { } f && f > TimeSpan.Zero ? f : DefaultFlushInterval;
+        long flushTicks = (long)(flushInterval.TotalSeconds * Stopwatch.Frequency);
+        long tickTicks = Math.Clamp(flushTicks / 2, Stopwatch.Frequency / 100, Stopwatch.Frequency / 4);
+        long nextTick = start + tickTicks;
+        long nextFlush = start + flushTicks;
+        long maxFileSize = _request.MaxFileSizeBytes ?? long.MaxValue;
+        int snap = _request.SnapLength;
+        int pollMilliseconds = (int)Math.Max(1, tickTicks * 1000 / Stopwatch.Frequency);
+        LibPcapNative.PollFd* fds = stackalloc LibPcapNative.PollFd[2];
+
+        while (true)
+        {
+            if (Volatile.Read(ref _stopRequested) != 0)
+            {
+                return (CaptureEndReason.Stopped, null);
+            }
+
+            int rc = LibPcapNative.NextEx(_handle, out LibPcapNative.PacketHeader* header, out byte* data);
+            if (rc == LibPcapNative.Ok)
+            {
+                int capturedLength = (int)Math.Min(header->CapturedLength, (uint)snap);
+                Volatile.Write(ref _captured, _captured + 1);
+                int recordLength = PcapFormat.RecordHeaderLength + capturedLength;
+                if (_writer.Length + recordLength > maxFileSize && _writer.Packets > 0)
+                {
+                    if (_request.RingFiles is null)
+                    {
+                        return (CaptureEndReason.SizeReached, null);
+                    }
+
+                    Rotate();
+                }
+
+                _writer.Write(header->Seconds, (int)header->Microseconds, new ReadOnlySpan<byte>(data, capturedLength), (int)header->Length);
+                Volatile.Write(ref _written, _written + 1);
+                Volatile.Write(ref _bytesWritten, _bytesWritten + recordLength);
+                Volatile.Write(ref _currentFileSize, _writer.Length);
+            }
+            else if (rc == LibPcapNative.Break)
+            {
+                return (CaptureEndReason.Stopped, null);
+            }
+            else if (rc == LibPcapNative.Timeout)
+            {
+                // Nothing ready: sleep until the socket has data or an error, Stop signals, or the next tick.
+                fds[0] = new LibPcapNative.PollFd { Fd = _selectableFd, Events = LibPcapNative.PollIn };
+                fds[1] = new LibPcapNative.PollFd { Fd = _stopEvent, Events = LibPcapNative.PollIn };
+                long wait = Math.Min(nextTick, deadline) - Stopwatch.GetTimestamp();
+                int timeout = wait <= 0 ? 0 : (int)Math.Min(pollMilliseconds, (wait * 1000 / Stopwatch.Frequency) + 1);
+                LibPcapNative.Poll(fds, 2, timeout);
+            }
+            else
+            {
+                string message = LibPcapNative.ErrorText(_handle);
+                return (IsInterfaceGone(message) ? CaptureEndReason.InterfaceGone : CaptureEndReason.Error,
+                    $"{_request.Interface}: {message}");
+            }
+
+            long now = Stopwatch.GetTimestamp();
+            if (now >= deadline)
+            {
+                return (CaptureEndReason.DurationReached, null);
+            }
+
+            if (now >= nextTick)
+            {
+                nextTick = now + tickTicks;
+                ReadStats();
+                if (now >= nextFlush)
+                {
+                    nextFlush = now + flushTicks;
+                    _writer.Flush();
+                }
+            }
+        }
+    }
+
+    private bool IsInterfaceGone(string message) =>
+        _request.Interface != "any"
+        && (!InterfaceInventory.Exists(_request.Interface)
+            || message.Contains("disappeared", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("went down", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("No such device", StringComparison.OrdinalIgnoreCase)
+            || message.Contains("Network is down", StringComparison.OrdinalIgnoreCase));
+
+    private void Rotate()
+    {
+        CloseCurrentSegment();
+        int next = _sequence + 1;
+        _writer = CreateWriter(_request, next, _linkType);
+        _writerClosed = false;
+        _sequence = next;
+        Volatile.Write(ref _segments, _segments + 1);
+        Volatile.Write(ref _currentFile, _writer.Path);
+        Volatile.Write(ref _currentFileSize, _writer.Length);
+        Volatile.Write(ref _bytesWritten, _bytesWritten + _writer.Length);
+
+        int keep = _request.RingFiles ?? int.MaxValue;
+        while (_closedSegments.Count + 1 > keep)
+        {
+            CaptureSegment oldest = _closedSegments[0];
+            try
+            {
+                File.Delete(oldest.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                break; // Still on disk, so still reported; the next rotation tries again.
+            }
+
+            _closedSegments.RemoveAt(0);
+            Volatile.Write(ref _closedSegmentsSize, _closedSegmentsSize - oldest.SizeBytes);
+        }
+    }
+
+    /// <summary>Flushes and closes the current file and records it as a segment (also when the flush fails: the file is valid up to its last whole record).</summary>
+    private void CloseCurrentSegment()
+    {
+        PcapFileWriter writer = _writer;
+        if (_writerClosed)
+        {
+            return;
+        }
+
+        _writerClosed = true;
+        try
+        {
+            if (!writer.IsFaulted)
+            {
+                writer.Flush();
+            }
+        }
+        finally
+        {
+            writer.Dispose();
+            var segment = new CaptureSegment(writer.Path, _sequence, writer.FlushedLength, writer.FlushedPackets,
+                writer.FirstPacketAt, writer.LastPacketAt, writer.Sha256Hex);
+            _closedSegments.Add(segment);
+            Volatile.Write(ref _closedSegmentsSize, _closedSegmentsSize + segment.SizeBytes);
+
+            Volatile.Write(ref _currentFileSize, 0);
+        }
+    }
+
+    private void ReadStats()
+    {
+        bool open;
+        lock (_handleLock)
+        {
+            open = _handleOpen;
+        }
+
+        if (open && LibPcapNative.GetStats(_handle, out LibPcapNative.Stats stats) == 0)
+        {
+            Volatile.Write(ref _kernelReceived, stats.Received);
+            Volatile.Write(ref _kernelDropped, stats.Dropped);
+            Volatile.Write(ref _interfaceDropped, stats.InterfaceDropped);
+        }
+    }
+
+    private void CloseDevice()
+    {
+        lock (_handleLock)
+        {
+            if (!_handleOpen)
+            {
+                return;
+            }
+
+            _handleOpen = false;
+            LibPcapNative.CloseFd(_stopEvent);
+        }
+
+        _device.Handle.DangerousRelease();
+        try
+        {
+            _device.Close();
+        }
+        catch (Exception)
+        {
+            // Closing a device whose interface vanished may complain; the handle is released either way.
+        }
+
+        _device.Dispose();
+    }
+}
