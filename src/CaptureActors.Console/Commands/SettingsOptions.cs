@@ -73,7 +73,7 @@ public sealed class SettingsOptions
     /// <summary>True when no setting option was given.</summary>
     public bool NoneGiven(ParseResult parseResult) =>
         new Option[] { Interfaces, Filter, MaxSize, Duration, Ring, SnapLength, NoPromiscuous, Promiscuous }
-            .All(option => parseResult.GetResult(option) is null);
+            .All(option => parseResult.GetResult(option) is null or { Implicit: true });
 
     /// <summary>
     /// The options given, as changes to the stored setup. Throws <see cref="UsageException"/> naming every bad value;
