@@ -66,6 +66,13 @@ public sealed class AttachedCapture(CommandContext context, TimeSpan pollInterva
             }).ConfigureAwait(false);
         }
 
+        if (!context.Json)
+        {
+            // --run-detached: one line in the capture's log.
+            context.Io.Out.WriteLine($"capture {first.CaptureId} started on node {first.Node} (detached, pid {Environment.ProcessId})");
+            context.Io.Out.Flush();
+        }
+
         return await PollAsync(first, _ => { }).ConfigureAwait(false);
     }
 

@@ -14,6 +14,7 @@ public sealed class DetachedLauncher(CommandContext context)
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(2);
 
     public async Task<int> LaunchAsync(IEnumerable<string> settingArguments)
     {
@@ -58,7 +59,7 @@ public sealed class DetachedLauncher(CommandContext context)
                     $"the detached capture exited with code {child.ExitCode}; its log {log} ends:{Environment.NewLine}{LogTail(log)}");
             }
 
-            var status = await context.Client.GetStatusAsync(context.CancellationToken).ConfigureAwait(false);
+            var status = await TryGetStatusAsync().ConfigureAwait(false);
             if (status is { State: CaptureState.Running, CaptureId: not null, OtherProcess: true })
             {
                 Report(status, child.Id, log);
@@ -72,6 +73,20 @@ public sealed class DetachedLauncher(CommandContext context)
             }
 
             await Task.Delay(CheckInterval, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The node's status, or null when it did not answer within a short wait (keep checking until the deadline).</summary>
+    private async Task<CaptureStatus?> TryGetStatusAsync()
+    {
+        try
+        {
+            return await context.Client.RequestAsync<CaptureStatus>(GetCaptureStatus.Instance, context.CancellationToken, StatusTimeout)
+                .ConfigureAwait(false);
+        }
+        catch (CapturectlFailure failure) when (failure.Code == ErrorCode.Timeout)
+        {
+            return null;
         }
     }
 
