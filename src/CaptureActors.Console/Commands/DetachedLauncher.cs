@@ -123,7 +123,8 @@ public sealed class DetachedLauncher(CommandContext context)
     {
         try
         {
-            return string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(lines));
+            var tail = File.ReadLines(log).TakeLast(lines).ToList();
+            return tail.Count > 0 ? string.Join(Environment.NewLine, tail) : "(the log is empty so far)";
         }
         catch (IOException)
         {
