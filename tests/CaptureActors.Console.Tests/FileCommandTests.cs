@@ -175,4 +175,29 @@ public sealed class FileCommandTests : CapturectlTest, IDisposable
         Assert.Contains("writing", result.Out);
         Assert.DoesNotContain("\u001b[", result.Out);
     }
+
+    [Fact]
+    public async Task Download_of_a_file_being_written_keeps_what_was_read_and_says_it_is_not_verified()
+    {
+        ServeFile(sha256: null, CaptureFileState.Writing);
+
+        var result = await Run("packetcapture", "download", Name, "-o", _out);
+
+        Assert.Equal(ExitCodes.Done, result.ExitCode);
+        Assert.Equal(_content, File.ReadAllBytes(Path.Combine(_out, Name)));
+        Assert.Contains("still being written: not verified", result.Out);
+    }
+
+    [Fact]
+    public async Task Download_refuses_a_listed_name_that_is_a_path()
+    {
+        Respond(m => m is ListFiles ? new FileListing(Statuses.Node, [StartCommandTests.File("../evil.pcap", "x")]) : null);
+
+        var result = await Run("packetcapture", "download", "../evil.pcap", "-o", _out);
+
+        Assert.Equal(ExitCodes.Failed, result.ExitCode);
+        Assert.Contains("not a plain file name", result.Error);
+        Assert.Empty(ReceivedOf<ReadFileChunk>());
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(_out)!, "evil.pcap.part")));
+    }
 }

@@ -78,4 +78,18 @@ public sealed class StatusAndJsonTests : CapturectlTest
         Assert.Equal("lo", nic.GetProperty("name").GetString());
         Assert.True(nic.GetProperty("capturable").GetBoolean());
     }
+
+    [Fact]
+    public async Task Status_watch_json_prints_one_document_per_line_until_cancelled()
+    {
+        Respond(m => m is GetCaptureStatus ? Statuses.Running() : null);
+        using var interrupt = new CancellationTokenSource(TimeSpan.FromMilliseconds(1500));
+
+        var result = await Run(interrupt.Token, "packetcapture", "status", "--watch", "--json");
+
+        Assert.Equal(ExitCodes.Done, result.ExitCode);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(lines.Length, 2, 3);
+        Assert.All(lines, line => Assert.Equal("running", JsonDocument.Parse(line).RootElement.GetProperty("state").GetString()));
+    }
 }

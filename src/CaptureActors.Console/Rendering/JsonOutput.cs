@@ -24,6 +24,9 @@ public static class JsonOutput
         },
     };
 
+    /// <summary>As <see cref="Options"/>, on one line: for streams of documents (<c>status --watch --json</c>).</summary>
+    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     public static void Write(TextWriter output, object document) =>
         output.WriteLine(JsonSerializer.Serialize(document, document.GetType(), Options));
 
