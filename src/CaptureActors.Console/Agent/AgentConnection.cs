@@ -1,0 +1,16 @@
+using Akka.Actor;
+
+namespace CaptureActors.Console.Agent;
+
+/// <summary>
+/// An open connection to a node's agent: the guardian to ask, and the console's own ActorSystem
+/// (where session actors live). Disposing shuts down what the connector started.
+/// </summary>
+public sealed class AgentConnection(ActorSystem system, IActorRef agent, Func<ValueTask>? shutdown = null) : IAsyncDisposable
+{
+    public ActorSystem System { get; } = system;
+
+    public IActorRef Agent { get; } = agent;
+
+    public ValueTask DisposeAsync() => shutdown?.Invoke() ?? ValueTask.CompletedTask;
+}

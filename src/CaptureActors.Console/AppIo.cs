@@ -1,0 +1,42 @@
+using Spectre.Console;
+
+namespace CaptureActors.Console;
+
+/// <summary>Where a run of capturectl writes, and what kind of terminal that is.</summary>
+/// <param name="Out">Results (tables, JSON). Nothing else may reach it in JSON mode.</param>
+/// <param name="Error">Errors and diagnostics, each prefixed <c>capturectl: </c>.</param>
+/// <param name="IsTerminal">Out is an interactive terminal: live displays and progress bars; otherwise plain lines.</param>
+/// <param name="Color">Colours allowed (a terminal and no NO_COLOR).</param>
+public sealed record AppIo(TextWriter Out, TextWriter Error, bool IsTerminal, bool Color)
+{
+    /// <summary>The process's own console: a terminal only when stdout is not redirected; NO_COLOR turns colours off.</summary>
+    public static AppIo ForProcessConsole()
+    {
+        var terminal = !System.Console.IsOutputRedirected;
+        var noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        return new AppIo(System.Console.Out, System.Console.Error, terminal, terminal && !noColor);
+    }
+
+    /// <summary>Plain output to writers (tests, pipes): no terminal, no colour.</summary>
+    public static AppIo Plain(TextWriter output, TextWriter error) => new(output, error, false, false);
+
+    /// <summary>A Spectre console over <see cref="Out"/>; without a terminal it writes no escape codes and does not wrap.</summary>
+    public IAnsiConsole CreateConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = Color ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = IsTerminal ? InteractionSupport.Yes : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(Out),
+        });
+        if (!IsTerminal)
+        {
+            console.Profile.Width = 250;
+        }
+
+        return console;
+    }
+
+    public void WriteError(string message) => Error.WriteLine($"capturectl: {message}");
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using CaptureActors.Protocol;
+
+namespace CaptureActors.Console.Commands;
+
+/// <summary><c>packetcapture delete FILE...</c>: deletes the named files; each refusal is reported (exit 1).</summary>
+public static class PacketCaptureDeleteCommand
+{
+    public static Command Create(CommandRuntime runtime)
+    {
+        var files = new Argument<string[]>("FILE") { Description = "Capture file names, as 'packetcapture files' lists them", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("delete", "Delete capture files");
+        command.Arguments.Add(files);
+        command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(
+            parseResult,
+            async context =>
+            {
+                var names = context.ParseResult.GetValue(files) ?? [];
+                var result = await context.Client.RequestAsync<FilesDeleted>(new DeleteFiles(names), context.CancellationToken).ConfigureAwait(false);
+                return FilesDeletedReport.Write(context, result, summaryOnly: false);
+            },
+            cancellationToken));
+        return command;
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using CaptureActors.Console.Rendering;
+
+namespace CaptureActors.Console.Commands;
+
+/// <summary><c>packetcapture files</c>: the node's capture files.</summary>
+public static class PacketCaptureFilesCommand
+{
+    public static Command Create(CommandRuntime runtime)
+    {
+        var command = new Command("files", "List the node's capture files");
+        command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(parseResult, RunAsync, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CommandContext context)
+    {
+        var listing = await context.Client.ListFilesAsync(context.CancellationToken).ConfigureAwait(false);
+        if (context.Json)
+        {
+            JsonOutput.Write(context.Io.Out, listing);
+        }
+        else if (listing.Files.Count == 0)
+        {
+            context.Io.Out.WriteLine($"node {listing.Node}: no capture files");
+        }
+        else
+        {
+            context.Io.CreateConsole().Write(FilesRenderer.Render(listing));
+        }
+
+        return ExitCodes.Done;
+    }
+}

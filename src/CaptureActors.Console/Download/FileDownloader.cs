@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using CaptureActors.Console.Agent;
+using CaptureActors.Protocol;
+
+namespace CaptureActors.Console.Download;
+
+/// <summary>
+/// Copies one capture file from a node in <see cref="ReadFileChunk"/>s to <c>OUT/NAME.part</c>, resuming from a
+/// .part left by an earlier attempt, checks the SHA-256 of a finished file against the node's and renames the
+/// result to its final name.
+/// </summary>
+public sealed class FileDownloader(AgentClient client)
+{
+    public const string PartSuffix = ".part";
+    public const string CorruptSuffix = ".corrupt";
+
+    public async Task<DownloadResult> DownloadAsync(
+        CaptureFileInfo file,
+        string outputDirectory,
+        bool overwrite,
+        Action<long>? progress,
+        CancellationToken cancellationToken)
+    {
+        if (Path.GetFileName(file.Name) != file.Name || file.Name is "." or "..")
+        {
+            throw new CapturectlFailure($"'{file.Name}' is not a plain file name; refusing to write it", ErrorCode.UnsafeFileName);
+        }
+
+        Directory.CreateDirectory(outputDirectory);
+        var finalPath = Path.Combine(outputDirectory, file.Name);
+        if (File.Exists(finalPath) && !overwrite)
+        {
+            throw new CapturectlFailure($"{finalPath} already exists; give --force to overwrite it", ErrorCode.IoError);
+        }
+
+        var partPath = finalPath + PartSuffix;
+        long resumedFrom = 0;
+        await using (var part = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None))
+        {
+            resumedFrom = part.Length;
+            if (file.State == CaptureFileState.Finished && resumedFrom > file.SizeBytes)
+            {
+                // Longer than the file itself: not a prefix of it. Start over.
+                part.SetLength(0);
+                resumedFrom = 0;
+            }
+
+            part.Seek(resumedFrom, SeekOrigin.Begin);
+            var offset = resumedFrom;
+            progress?.Invoke(offset);
+            while (true)
+            {
+                var chunk = await client.RequestAsync<FileChunk>(
+                    new ReadFileChunk(file.Name, offset, ReadFileChunk.MaxChunkBytes), cancellationToken).ConfigureAwait(false);
+                if (chunk.Offset != offset)
+                {
+                    throw new CapturectlFailure(
+                        $"{file.Name}: the node sent bytes from offset {chunk.Offset} when {offset} was asked; the partial download is kept as {partPath}",
+                        ErrorCode.Internal);
+                }
+
+                await part.WriteAsync(chunk.Data, cancellationToken).ConfigureAwait(false);
+                offset += chunk.Data.Length;
+                progress?.Invoke(offset);
+                if (chunk.EndOfFile || chunk.Data.Length == 0)
+                {
+                    break;
+                }
+            }
+        }
+
+        var sha256 = await HashAsync(partPath, cancellationToken).ConfigureAwait(false);
+        var verified = false;
+        if (file is { State: CaptureFileState.Finished, Sha256: { } expected })
+        {
+            if (!string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                var corruptPath = finalPath + CorruptSuffix;
+                File.Move(partPath, corruptPath, overwrite: true);
+                throw new CapturectlFailure(
+                    $"{file.Name}: SHA-256 mismatch: the node's file has {expected}, the downloaded copy {sha256}; " +
+                    $"the downloaded bytes are kept as {corruptPath}; run download again to fetch the file anew",
+                    ErrorCode.IoError);
+            }
+
+            verified = true;
+        }
+
+        File.Move(partPath, finalPath, overwrite);
+        return new DownloadResult(file.Name, finalPath, new FileInfo(finalPath).Length, resumedFrom, sha256, verified);
+    }
+
+    public static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexStringLower(hash);
+    }
+}
