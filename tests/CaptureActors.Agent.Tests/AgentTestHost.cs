@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Agent.Hosting;
+using CaptureActors.Capture;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -10,11 +11,11 @@ namespace CaptureActors.Agent.Tests;
 /// <summary>A real agent host built with the same Akka.Hosting extension as production, over a temporary data directory.</summary>
 public sealed class AgentTestHost : IDisposable
 {
-    private AgentTestHost(IHost host, AgentOptions options, FakeCaptureEngine engine)
+    private AgentTestHost(IHost host, AgentOptions options, ICaptureEngine engine)
     {
         Host = host;
         Options = options;
-        Engine = engine;
+        RealOrFakeEngine = engine;
         System = host.Services.GetRequiredService<ActorSystem>();
         Agent = host.Services.GetRequiredService<ActorRegistry>().Get<AgentGuardian>();
     }
@@ -23,13 +24,16 @@ public sealed class AgentTestHost : IDisposable
 
     public AgentOptions Options { get; }
 
-    public FakeCaptureEngine Engine { get; }
+    public ICaptureEngine RealOrFakeEngine { get; }
+
+    /// <summary>The fake engine (most actor tests); throws for a host over the real libpcap engine.</summary>
+    public FakeCaptureEngine Engine => RealOrFakeEngine as FakeCaptureEngine ?? throw new InvalidOperationException("this agent runs the real engine");
 
     public ActorSystem System { get; }
 
     public IActorRef Agent { get; }
 
-    public static AgentTestHost Start(string? dataDirectory = null, FakeCaptureEngine? engine = null, string node = "node1")
+    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1")
     {
         var options = new AgentOptions
         {

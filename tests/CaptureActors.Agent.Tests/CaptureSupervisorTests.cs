@@ -208,4 +208,19 @@ public sealed class CaptureSupervisorTests(ITestOutputHelper output) : AgentTest
         Assert.True(seen.OtherProcess);
         Assert.Empty(other.Engine.Started);
     }
+
+    [Fact]
+    public async Task A_new_agent_reports_how_the_last_capture_of_its_data_directory_ended()
+    {
+        var started = await StartAsync();
+        await Ask<CaptureStopped>(new StopCapture());
+        using var other = AgentTestHost.Start(Agent.Options.DataDirectory, node: "node1");
+
+        var status = await other.Agent.Ask<CaptureStatus>(GetCaptureStatus.Instance, Wait);
+
+        Assert.Equal(started.Status.CaptureId, status.CaptureId);
+        Assert.Equal(CaptureState.Stopped, status.State);
+        Assert.Equal(StopReason.ByRequest, status.StopReason);
+        Assert.Equal("lo", Assert.Single(status.Interfaces).Interface);
+    }
 }

@@ -55,7 +55,7 @@ public sealed class CapturectlBadInputTests : IDisposable
     [Theory]
     [InlineData("delete", "../../etc/passwd", "not a capture file name")]
     [InlineData("delete", "itest_lo_20990101T000000Z_001.pcap", "no capture file named")]
-    [InlineData("download", "/etc/shadow", "not a capture file name")]
+    [InlineData("download", "/etc/shadow", "has no capture file of that name")]
     public void Names_that_are_not_capture_files_are_refused(string command, string name, string expected)
     {
         var result = _ctl.Run("packetcapture", command, name, "-o", _data.Path);

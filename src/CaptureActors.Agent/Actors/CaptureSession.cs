@@ -27,8 +27,14 @@ public sealed class CaptureSession : ReceiveActor
     /// <summary>Counters changed: the supervisor answers status from these.</summary>
     public sealed record Progress(CaptureStatus Status);
 
-    /// <summary>The capture is over, its files closed and its sidecar written; the session stops next.</summary>
-    public sealed record Ended(CaptureStatus Status);
+    /// <summary>
+    /// The capture is over, its files closed and its sidecar written; the session stops next. The supervisor frees the
+    /// node and only then sends <paramref name="Replies"/>, so whoever hears "stopped" finds the node free.
+    /// </summary>
+    public sealed record Ended(CaptureStatus Status, IReadOnlyList<Reply> Replies);
+
+    /// <summary>A reply the supervisor sends on the session's behalf once the node is free.</summary>
+    public sealed record Reply(IActorRef To, object Message);
 
     /// <summary>Stop for a reason other than a user's request (agent shutdown).</summary>
     public sealed record StopFor(StopReason Reason);
@@ -132,9 +138,8 @@ public sealed class CaptureSession : ReceiveActor
         if (_state == CaptureState.Starting)
         {
             // All or nothing: a capture that cannot open every interface does not run on the others.
+            // Answered once the node is free again (see FinishIfDone), so a corrected start can follow at once.
             _startFailure = new CaptureRejected(ToErrorCode(failed.Error), failed.Message);
-            _starter?.Tell(_startFailure);
-            _starter = null;
             BeginStopping(StopReason.Error);
         }
 
@@ -242,16 +247,15 @@ public sealed class CaptureSession : ReceiveActor
             WriteSidecar();
         }
 
-        // The supervisor hears first, so whoever reacts to the replies below finds the node free.
         var status = Status();
-        Context.Parent.Tell(new Ended(status));
-        _starter?.Tell(new CaptureRejected(ErrorCode.DeviceError, status.Error ?? "the capture ended before it ran"));
-        foreach (var waiter in _stopWaiters)
+        var replies = _stopWaiters.Select(waiter => new Reply(waiter, new CaptureStopped(true, status))).ToList();
+        if (_starter is not null)
         {
-            waiter.Tell(new CaptureStopped(true, status));
+            replies.Add(new Reply(_starter, _startFailure ?? new CaptureRejected(ErrorCode.DeviceError, status.Error ?? "the capture ended before it ran")));
         }
 
         _log.Info("Capture {0} ended: {1}", _plan.CaptureId, _stopReason.Value.ToText());
+        Context.Parent.Tell(new Ended(status, replies));
         Context.Stop(Self);
     }
 

@@ -185,7 +185,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        Sender.Tell(new CaptureStopped(false, _last ?? CaptureStatus.Idle(_options.NodeName)));
+        Sender.Tell(new CaptureStopped(false, LastStatus()));
     }
 
     private void HandleCheckOtherProcessStopped(CheckOtherProcessStopped check)
@@ -193,7 +193,8 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         if (!NodeLock.IsHeldElsewhere(_options.DataDirectory))
         {
             var sidecar = AgentJson.TryRead<CaptureSidecar>(Path.Combine(_options.CaptureDirectory, check.Record.SidecarName));
-            check.ReplyTo.Tell(new CaptureStopped(true, sidecar?.ToStatus() ?? check.Record.Status with { State = CaptureState.Stopped }));
+            var final = sidecar?.ToStatus() ?? check.Record.Status with { State = CaptureState.Stopped };
+            check.ReplyTo.Tell(new CaptureStopped(true, final with { OtherProcess = true }));
             return;
         }
 
@@ -210,7 +211,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
     {
         if (_session is null)
         {
-            Sender.Tell(new CaptureStopped(false, _last ?? CaptureStatus.Idle(_options.NodeName)));
+            Sender.Tell(new CaptureStopped(false, LastStatus()));
             return;
         }
 
@@ -259,6 +260,10 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         _session = null;
         _current = null;
         ReleaseNode();
+        foreach (var reply in ended.Replies)
+        {
+            reply.To.Tell(reply.Message);
+        }
     }
 
     /// <summary>A session that stopped without <see cref="CaptureSession.Ended"/> failed; the node is freed all the same.</summary>
@@ -285,7 +290,18 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
 
         return ActiveCaptureRecord.ReadLive(_options.DataDirectory)?.Status is { } elsewhere
             ? elsewhere with { OtherProcess = true, Elapsed = DateTimeOffset.UtcNow - elsewhere.StartedAt.GetValueOrDefault(DateTimeOffset.UtcNow) }
-            : _last ?? CaptureStatus.Idle(_options.NodeName);
+            : LastStatus();
+    }
+
+    /// <summary>
+    /// How the node's last capture ended: this process's own, or a newer one that another process sharing the data
+    /// directory ran (its sidecar), so a new console sees what happened before it.
+    /// </summary>
+    private CaptureStatus LastStatus()
+    {
+        var recorded = CaptureSidecarStatus.Newest(_options.CaptureDirectory) is { IsFinished: true } sidecar ? sidecar.ToStatus() : null;
+        var last = _last is null || (recorded is not null && recorded.StartedAt > _last.StartedAt) ? recorded : _last;
+        return last ?? CaptureStatus.Idle(_options.NodeName);
     }
 
     private void WriteActiveRecord()

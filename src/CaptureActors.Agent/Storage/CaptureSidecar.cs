@@ -78,6 +78,14 @@ public static class CaptureSidecarStatus
             i.InterfaceDropped,
             i.Files.Count,
             i.StopReason,
-            i.Error))],
-        OtherProcess: true);
+            i.Error))]);
+
+    /// <summary>The most recently started capture recorded in <paramref name="captureDirectory"/>, or null.</summary>
+    public static CaptureSidecar? Newest(string captureDirectory) =>
+        !Directory.Exists(captureDirectory)
+            ? null
+            : Directory.EnumerateFiles(captureDirectory, "*" + CaptureFileNames.SidecarExtension)
+                .Select(AgentJson.TryRead<CaptureSidecar>)
+                .OfType<CaptureSidecar>()
+                .MaxBy(s => s.StartedAt);
 }

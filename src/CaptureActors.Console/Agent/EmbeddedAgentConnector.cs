@@ -35,7 +35,7 @@ public sealed class EmbeddedAgentConnector(Func<ICaptureEngine>? engineFactory =
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             })
-            .AddHocon("akka.stdout-loglevel = OFF\nakka.log-dead-letters = off", HoconAddMode.Prepend)
+            .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "capturectl.hocon"), HoconAddMode.Prepend)
             .AddCaptureAgent(options, engine));
 
         var host = builder.Build();

@@ -1,0 +1,6 @@
+using CaptureActors.TestSupport;
+
+namespace CaptureActors.Agent.Tests;
+
+[CollectionDefinition(PrivilegedCollection.Name, DisableParallelization = true)]
+public sealed class PrivilegedTests;
