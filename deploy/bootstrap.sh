@@ -49,6 +49,6 @@ fi
 if ((needs_build)); then
   log "building (Release)"
   mkdir -p "$root/.build"
-  dotnet build "$root/CaptureActors.sln" -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet build "$root/CaptureActors.sln" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary"
   touch "$stamp"
 fi
