@@ -12,7 +12,8 @@ namespace CaptureActors.Agent.Tests;
 /// </summary>
 public sealed class FakeCaptureEngine : ICaptureEngine
 {
-    public static readonly string[] Interfaces = ["lo", "eth0", "eth1"];
+    /// <summary>As libpcap lists them, the pseudo-interface <c>any</c> included.</summary>
+    public static readonly string[] Interfaces = ["any", "lo", "eth0", "eth1"];
 
     public string? MissingPrivilege { get; set; }
 

@@ -128,7 +128,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             {
                 return new CaptureRejected(
                     ErrorCode.UnknownInterface,
-                    $"unknown interface {string.Join(", ", unknown.Select(u => $"'{u}'"))} on node {_options.NodeName}: valid interfaces are {string.Join(", ", known.Append("any"))}");
+                    $"unknown interface {string.Join(", ", unknown.Select(u => $"'{u}'"))} on node {_options.NodeName}: valid interfaces are {string.Join(", ", known.Append("any").Distinct())}");
             }
         }
 
