@@ -49,6 +49,7 @@ public sealed record InterfaceInfo(
 /// <param name="RingFiles">Keep at most this many segment files, deleting the oldest; null: stop at the size limit.</param>
 /// <param name="Deadline">Stop with <see cref="CaptureEndReason.DurationReached"/> at this time.</param>
 /// <param name="FlushInterval">Longest time a captured packet waits in memory before it is in the file (readable by tcpdump).</param>
+/// <param name="StartAt">A scheduled start: packets stamped before this instant are not written (the device opens at once).</param>
 public sealed record InterfaceCaptureRequest(
     string Interface,
     string Filter,
@@ -58,7 +59,8 @@ public sealed record InterfaceCaptureRequest(
     long? MaxFileSizeBytes = null,
     int? RingFiles = null,
     DateTimeOffset? Deadline = null,
-    TimeSpan? FlushInterval = null);
+    TimeSpan? FlushInterval = null,
+    DateTimeOffset? StartAt = null);
 
 /// <summary>A running capture of one interface. Disposing stops it and waits for the files to be closed.</summary>
 public interface IInterfaceCapture : IDisposable

@@ -220,6 +220,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         long maxFileSize = _request.MaxFileSizeBytes ?? long.MaxValue;
         int snap = _request.SnapLength;
         int pollMilliseconds = (int)Math.Max(1, tickTicks * 1000 / Stopwatch.Frequency);
+        // A scheduled start: the device is open already, packets stamped before the common instant are not written.
+        long startAtMicroseconds = _request.StartAt is { } startAt ? startAt.ToUnixTimeMilliseconds() * 1000 + startAt.Microsecond : long.MinValue;
         LibPcapNative.PollFd* fds = stackalloc LibPcapNative.PollFd[2];
 
         while (true)
@@ -232,6 +234,11 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             int rc = LibPcapNative.NextEx(_handle, out LibPcapNative.PacketHeader* header, out byte* data);
             if (rc == LibPcapNative.Ok)
             {
+                if (header->Seconds * 1_000_000 + header->Microseconds < startAtMicroseconds)
+                {
+                    continue;
+                }
+
                 int capturedLength = (int)Math.Min(header->CapturedLength, (uint)snap);
                 Volatile.Write(ref _captured, _captured + 1);
                 int recordLength = PcapFormat.RecordHeaderLength + capturedLength;

@@ -10,12 +10,22 @@ namespace CaptureActors.Protocol;
 /// <param name="Detached">False: the capture is bound to <paramref name="OwnerSession"/> and stops when it dies.</param>
 /// <param name="OwnerSession">The console session actor watched while attached (DeathWatch).</param>
 /// <param name="CaptureId">Set by a controller starting one capture on many nodes; null lets the node choose.</param>
+/// <param name="StartAt">
+/// A coordinated start: the instant, on this node's clock, from which packets are written (the controller corrects it
+/// by the node's measured clock offset). Null: now. The node is reserved and its devices opened as soon as the request
+/// arrives, so <see cref="CaptureStarted"/> may come before this instant.
+/// </param>
 public sealed record StartCapture(
     CaptureOptions Options,
     CaptureOwner Owner,
     bool Detached,
     IActorRef? OwnerSession = null,
-    string? CaptureId = null) : ICaptureCommand;
+    string? CaptureId = null,
+    DateTimeOffset? StartAt = null) : ICaptureCommand
+{
+    /// <summary>How far ahead a start may be scheduled.</summary>
+    public static readonly TimeSpan MaxScheduleAhead = TimeSpan.FromMinutes(1);
+}
 
 /// <summary>
 /// Stop the running capture. Idempotent: answered by <see cref="CaptureStopped"/> whether it was running or not.

@@ -223,4 +223,27 @@ public sealed class CaptureSupervisorTests(ITestOutputHelper output) : AgentTest
         Assert.Equal(StopReason.ByRequest, status.StopReason);
         Assert.Equal("lo", Assert.Single(status.Interfaces).Interface);
     }
+
+    [Fact]
+    public async Task A_scheduled_start_reserves_the_node_at_once_and_starts_at_the_given_instant()
+    {
+        var at = DateTimeOffset.UtcNow.AddMilliseconds(700);
+
+        var started = await Ask<CaptureStarted>(new StartCapture(new CaptureOptions(Interfaces: ["lo"]), Owner(), true, StartAt: at));
+        var refused = await Ask<CaptureRejected>(new StartCapture(new CaptureOptions(Interfaces: ["lo"]), Owner("late"), true));
+
+        Assert.Equal(at, started.Status.StartedAt);
+        Assert.Equal(ErrorCode.AlreadyRunning, refused.Code);
+    }
+
+    [Fact]
+    public async Task A_start_scheduled_too_far_ahead_is_refused_naming_the_clocks()
+    {
+        var refused = await Ask<CaptureRejected>(new StartCapture(
+            new CaptureOptions(Interfaces: ["lo"]), Owner(), true, StartAt: DateTimeOffset.UtcNow.AddMinutes(5)));
+
+        Assert.Equal(ErrorCode.InvalidSettings, refused.Code);
+        Assert.Contains("check the clocks", refused.Message);
+        Assert.Empty(Agent.Engine.Started);
+    }
 }

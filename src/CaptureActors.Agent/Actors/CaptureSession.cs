@@ -111,7 +111,8 @@ public sealed class CaptureSession : ReceiveActor
                 _plan.Settings.MaxFileSizeBytes,
                 _plan.Settings.RingFiles,
                 deadline,
-                _options.FlushInterval);
+                _options.FlushInterval,
+                _plan.StartedAt);
             var child = Context.ActorOf(InterfaceCapture.Props(request, _engine, _options.CounterInterval), "if-" + CaptureFileNames.SafePart(name));
             _children[child] = name;
             Context.Watch(child);

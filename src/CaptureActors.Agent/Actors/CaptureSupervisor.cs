@@ -75,7 +75,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         }
 
         var settings = _setup.Load().With(start.Options);
-        if (Refusal(settings, start.CaptureId, requirePrivilege: true) is { } refusal)
+        if (Refusal(settings, start.CaptureId, start.StartAt, requirePrivilege: true) is { } refusal)
         {
             Sender.Tell(refusal);
             return;
@@ -91,6 +91,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         }
 
         _lock = nodeLock;
+        var now = DateTimeOffset.UtcNow;
         var plan = new CaptureSession.Plan(
             start.CaptureId ?? Guid.NewGuid().ToString("N")[..12],
             _options.NodeName,
@@ -98,7 +99,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             start.Owner,
             start.Detached,
             start.OwnerSession,
-            DateTimeOffset.UtcNow);
+            start.StartAt is { } at && at > now ? at : now);
         _session = Context.ActorOf(CaptureSession.Props(plan, _options, _engine, Sender), "session-" + plan.CaptureId);
         Context.Watch(_session);
         _current = new CaptureStatus(plan.Node, CaptureState.Starting, plan.CaptureId, plan.Owner, plan.Detached, settings, plan.StartedAt, null, TimeSpan.Zero, null, null, []);
@@ -107,12 +108,17 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The first reason these settings cannot be used, or null. Touches nothing.</summary>
-    private CaptureRejected? Refusal(CaptureSettings settings, string? captureId, bool requirePrivilege)
+    private CaptureRejected? Refusal(CaptureSettings settings, string? captureId, DateTimeOffset? startAt, bool requirePrivilege)
     {
         var problems = settings.Validate();
         if (problems.Count > 0)
         {
             return new CaptureRejected(ErrorCode.InvalidSettings, string.Join("; ", problems));
+        }
+
+        if (startAt is { } at && (at - DateTimeOffset.UtcNow) > StartCapture.MaxScheduleAhead)
+        {
+            return new CaptureRejected(ErrorCode.InvalidSettings, $"start time {at:O} is more than {StartCapture.MaxScheduleAhead.TotalSeconds:0} s ahead of this node's clock ({DateTimeOffset.UtcNow:O}): check the clocks");
         }
 
         if (captureId is not null && !CaptureIdPattern().IsMatch(captureId))
@@ -221,7 +227,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
     private void HandleUpdateSetup(UpdateSetup update)
     {
         var settings = _setup.Load().With(update.Options);
-        if (Refusal(settings, null, requirePrivilege: false) is { } refusal)
+        if (Refusal(settings, null, null, requirePrivilege: false) is { } refusal)
         {
             Sender.Tell(new CommandFailed(refusal.Code, refusal.Message));
             return;
