@@ -61,6 +61,7 @@ public sealed class CaptureSession : ReceiveActor
     private StopReason? _stopReason;
     private CaptureRejected? _startFailure;
     private DateTimeOffset? _stoppedAt;
+    private DateTimeOffset _activeFrom;
 
     public CaptureSession(Plan plan, AgentOptions options, ICaptureEngine engine, IActorRef starter)
     {
@@ -69,6 +70,7 @@ public sealed class CaptureSession : ReceiveActor
         _engine = engine;
         _starter = starter;
         _interfaces = plan.Settings.Interfaces.ToDictionary(i => i, i => new InterfaceState(i));
+        _activeFrom = plan.StartedAt;
 
         Receive<InterfaceCapture.Started>(HandleStarted);
         Receive<InterfaceCapture.StartFailed>(HandleStartFailed);
@@ -125,6 +127,13 @@ public sealed class CaptureSession : ReceiveActor
         if (_state == CaptureState.Starting && _interfaces.Values.All(i => i.Started))
         {
             _state = CaptureState.Running;
+
+            // A scheduled start whose devices opened after the instant really began now: status tells the truth.
+            var now = DateTimeOffset.UtcNow;
+            if (now > _activeFrom)
+            {
+                _activeFrom = now;
+            }
             _log.Info("Capture {0} runs on {1}", _plan.CaptureId, string.Join(", ", _interfaces.Keys));
             var status = Status();
             Context.Parent.Tell(new Progress(status));
@@ -282,9 +291,9 @@ public sealed class CaptureSession : ReceiveActor
             _plan.Owner,
             _plan.Detached,
             _plan.Settings,
-            _plan.StartedAt,
+            _activeFrom,
             _stoppedAt,
-            end - _plan.StartedAt,
+            end - _activeFrom,
             _state is CaptureState.Stopped or CaptureState.Failed ? _stopReason : null,
             error,
             [.. _interfaces.Values.Select(InterfaceStatus)]);

@@ -1,0 +1,95 @@
+namespace CaptureActors.Controller.Nodes;
+
+/// <summary>
+/// The nodes a controller may talk to, from <c>--node NAME=HOST:PORT</c> options and <c>--nodes FILE</c> files
+/// (one node a line, <c>#</c> comments, blank lines ignored), and the selection of some of them (<c>--on a,b</c>, <c>--all</c>).
+/// </summary>
+public sealed class NodeRegistry
+{
+    private readonly List<NodeAddress> _nodes = [];
+
+    public IReadOnlyList<NodeAddress> Nodes => _nodes;
+
+    public bool IsEmpty => _nodes.Count == 0;
+
+    /// <summary>Builds a registry; every problem (bad line, duplicate name, unreadable file) is reported at once.</summary>
+    public static NodeRegistry Load(IEnumerable<string> nodeOptions, IEnumerable<string> nodeFiles)
+    {
+        var registry = new NodeRegistry();
+        var problems = new List<string>();
+        foreach (var option in nodeOptions)
+        {
+            registry.Add(option, "--node", problems);
+        }
+
+        foreach (var file in nodeFiles)
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"cannot read nodes file {file}: {e.Message}");
+                continue;
+            }
+
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var line = lines[i].Split('#', 2)[0].Trim();
+                if (line.Length > 0)
+                {
+                    registry.Add(line, $"{file}:{i + 1}", problems);
+                }
+            }
+        }
+
+        return problems.Count == 0 ? registry : throw new NodeSelectionException(string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>
+    /// The nodes a command runs on: those named by <paramref name="on"/>, or all with <paramref name="all"/>, or the only
+    /// node when there is one. Unknown names are refused with the known ones listed.
+    /// </summary>
+    public IReadOnlyList<NodeAddress> Select(IReadOnlyList<string> on, bool all)
+    {
+        if (all || (on.Count == 0 && _nodes.Count == 1))
+        {
+            return _nodes;
+        }
+
+        if (on.Count == 0)
+        {
+            throw new NodeSelectionException($"{_nodes.Count} nodes are configured: choose with --on NAME[,NAME...] or --all (nodes: {string.Join(", ", _nodes.Select(n => n.Name))})");
+        }
+
+        var names = on.SelectMany(o => o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = names.Where(n => _nodes.All(node => node.Name != n)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new NodeSelectionException($"unknown node {string.Join(", ", unknown.Select(u => $"'{u}'"))}: known nodes are {string.Join(", ", _nodes.Select(n => n.Name))}");
+        }
+
+        return [.. names.Select(n => _nodes.Single(node => node.Name == n))];
+    }
+
+    private void Add(string text, string source, List<string> problems)
+    {
+        if (!NodeAddress.TryParse(text, out var node, out var error))
+        {
+            problems.Add($"{source}: {error}");
+        }
+        else if (_nodes.Any(n => n.Name == node!.Name))
+        {
+            problems.Add($"{source}: node '{node!.Name}' is defined twice");
+        }
+        else
+        {
+            _nodes.Add(node!);
+        }
+    }
+}
+
+/// <summary>A node option, file or selection is wrong; the message says what and what is allowed.</summary>
+public sealed class NodeSelectionException(string message) : Exception(message);
