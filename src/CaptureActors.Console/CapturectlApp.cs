@@ -78,6 +78,7 @@ public static class CapturectlApp
         packetCapture.Subcommands.Add(PacketCaptureClearCommand.Create(runtime));
         root.Subcommands.Add(packetCapture);
         root.Subcommands.Add(InterfacesCommand.Create(runtime));
+        root.Subcommands.Add(NodesCommand.Create(runtime));
         return root;
     }
 }

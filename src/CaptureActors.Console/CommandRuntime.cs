@@ -34,13 +34,25 @@ public sealed class CommandRuntime(AppIo io, GlobalOptions globals, IAgentConnec
         ParseResult parseResult,
         Func<ParseResult, TPrepared> prepare,
         Func<CommandContext, TPrepared, Task<int>> body,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<NodesContext, TPrepared, Task<int>>? nodesBody = null)
     {
         var json = parseResult.GetValue(Globals.Json);
         try
         {
             var prepared = prepare(parseResult);
             var target = Globals.Target(parseResult);
+            if (target.RemoteNodes.Count > 1)
+            {
+                if (nodesBody is null)
+                {
+                    throw new UsageException($"'{parseResult.CommandResult.Command.Name}' runs on one node at a time: choose one with --on (selected: {string.Join(", ", target.RemoteNodes.Select(n => n.Name))})");
+                }
+
+                await using var nodes = await RemoteNodes.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+                return await nodesBody(new NodesContext(this, parseResult, json, target, nodes, cancellationToken), prepared).ConfigureAwait(false);
+            }
+
             await using var connection = await Connector.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
             var client = new AgentClient(connection.Agent, target.NodeName, AskTimeout);
             var context = new CommandContext(this, parseResult, json, target, connection, client, cancellationToken);
@@ -95,4 +107,16 @@ public sealed record CommandContext(
 
     /// <summary>Failure for a reply's error code, with the message the agent gave.</summary>
     public static CapturectlFailure Failure(CommandFailed failed) => new(failed.Message, failed.Code);
+}
+
+/// <summary>One command's run on several remote nodes at once.</summary>
+public sealed record NodesContext(
+    CommandRuntime Runtime,
+    ParseResult ParseResult,
+    bool Json,
+    AgentTarget Target,
+    RemoteNodes Nodes,
+    CancellationToken CancellationToken)
+{
+    public AppIo Io => Runtime.Io;
 }

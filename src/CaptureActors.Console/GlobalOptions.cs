@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Console.Agent;
+using CaptureActors.Controller.Nodes;
 
 namespace CaptureActors.Console;
 
@@ -29,14 +30,82 @@ public sealed class GlobalOptions
         DefaultValueFactory = _ => Environment.MachineName,
     };
 
+    public Option<string[]> Node { get; } = new("--node")
+    {
+        Description = "A remote node's agent, NAME=HOST:PORT (repeatable); without any node the agent runs embedded",
+        HelpName = "NAME=HOST:PORT",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> NodesFile { get; } = new("--nodes")
+    {
+        Description = "A file of nodes, one NAME=HOST:PORT a line ('#' comments)",
+        HelpName = "FILE",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> On { get; } = new("--on")
+    {
+        Description = "The nodes to run the command on, by name (comma-separated or repeated)",
+        HelpName = "NAME,...",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<bool> All { get; } = new("--all")
+    {
+        Description = "Run the command on every configured node",
+        Recursive = true,
+    };
+
+    public Option<string> ConsoleHost { get; } = new("--console-host")
+    {
+        Description = "Address agents reach this console on (for attached captures); default 127.0.0.1 when every node is on loopback, else this host's name",
+        HelpName = "HOST",
+        Recursive = true,
+    };
+
     public void AddTo(Command root)
     {
         root.Options.Add(Json);
         root.Options.Add(DataDirectory);
         root.Options.Add(NodeName);
+        root.Options.Add(Node);
+        root.Options.Add(NodesFile);
+        root.Options.Add(On);
+        root.Options.Add(All);
+        root.Options.Add(ConsoleHost);
     }
 
-    public AgentTarget Target(ParseResult parseResult) => new(
-        Path.GetFullPath(parseResult.GetValue(DataDirectory) ?? AgentOptions.DefaultDataDirectory()),
-        parseResult.GetValue(NodeName) ?? Environment.MachineName);
+    /// <summary>The local node (embedded agent) or the selected remote nodes; a bad node option is a usage error.</summary>
+    public AgentTarget Target(ParseResult parseResult) => Target(parseResult, everyNode: false);
+
+    /// <param name="everyNode">Select every configured node unless --on narrows it (for commands that only look).</param>
+    public AgentTarget Target(ParseResult parseResult, bool everyNode)
+    {
+        NodeRegistry registry;
+        IReadOnlyList<NodeAddress> selected;
+        try
+        {
+            registry = NodeRegistry.Load(parseResult.GetValue(Node) ?? [], parseResult.GetValue(NodesFile) ?? []);
+            selected = registry.IsEmpty ? [] : registry.Select(parseResult.GetValue(On) ?? [], parseResult.GetValue(All) || (everyNode && (parseResult.GetValue(On) ?? []).Length == 0));
+        }
+        catch (NodeSelectionException e)
+        {
+            throw new UsageException(e.Message);
+        }
+
+        if (registry.IsEmpty && ((parseResult.GetValue(On) ?? []).Length > 0 || parseResult.GetValue(All)))
+        {
+            throw new UsageException("--on and --all choose among nodes given by --node or --nodes, and none is given");
+        }
+
+        return new AgentTarget(
+            Path.GetFullPath(parseResult.GetValue(DataDirectory) ?? AgentOptions.DefaultDataDirectory()),
+            selected.Count == 1 ? selected[0].Name : parseResult.GetValue(NodeName) ?? Environment.MachineName,
+            selected,
+            parseResult.GetValue(ConsoleHost));
+    }
 }

@@ -16,7 +16,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
 
 return await CapturectlApp.RunAsync(
     args,
-    new EmbeddedAgentConnector(),
+    new NodeAgentConnector(new EmbeddedAgentConnector(), new RemoteAgentConnector()),
     AppIo.ForProcessConsole(),
     AgentClient.DefaultTimeout,
     interrupted.Token);

@@ -1,7 +1,16 @@
+using CaptureActors.Controller.Nodes;
+
 namespace CaptureActors.Console.Agent;
 
 /// <summary>What a command needs to reach a node's agent: the local node's data directory and name.</summary>
-public sealed record AgentTarget(string DataDirectory, string NodeName);
+/// <param name="Nodes">Remote nodes selected with --node/--nodes and --on/--all; empty: the embedded agent.</param>
+/// <param name="ConsoleHost">Address remote agents reach this console on; null: chosen from the nodes.</param>
+public sealed record AgentTarget(string DataDirectory, string NodeName, IReadOnlyList<NodeAddress>? Nodes = null, string? ConsoleHost = null)
+{
+    public IReadOnlyList<NodeAddress> RemoteNodes => Nodes ?? [];
+
+    public bool IsRemote => RemoteNodes.Count > 0;
+}
 
 /// <summary>
 /// Yields the agent of a node as an actor reference. Production hosts the agent in this process

@@ -1,0 +1,54 @@
+using Akka.Actor;
+using CaptureActors.Controller.Coordination;
+using CaptureActors.Controller.Nodes;
+using CaptureActors.Protocol;
+
+namespace CaptureActors.Console.Agent;
+
+/// <summary>One selected node: its agent, or why it cannot be reached.</summary>
+public sealed record RemoteNode(NodeAddress Address, IActorRef? Agent, string? Error)
+{
+    public string Name => Address.Name;
+}
+
+/// <summary>
+/// The console connected to several remote nodes at once: each agent resolved in parallel within a bound, the
+/// unreachable ones named, never delaying the others.
+/// </summary>
+public sealed class RemoteNodes(RemoteConsoleHost host, IReadOnlyList<RemoteNode> nodes) : IAsyncDisposable
+{
+    public ActorSystem System => host.System;
+
+    public IReadOnlyList<RemoteNode> Nodes { get; } = nodes;
+
+    public IReadOnlyList<(string Node, IActorRef Agent)> Reachable =>
+        [.. Nodes.Where(n => n.Agent is not null).Select(n => (n.Name, n.Agent!))];
+
+    public static async Task<RemoteNodes> ConnectAsync(AgentTarget target, CancellationToken cancellationToken)
+    {
+        var host = await RemoteConsoleHost.StartAsync(target, cancellationToken).ConfigureAwait(false);
+        var resolved = await Task.WhenAll(target.RemoteNodes.Select(async node =>
+        {
+            try
+            {
+                return new RemoteNode(node, await AgentResolver.ResolveAsync(host.System, node).ConfigureAwait(false), null);
+            }
+            catch (NodeUnreachableException e)
+            {
+                return new RemoteNode(node, null, e.Message);
+            }
+        })).ConfigureAwait(false);
+        return new RemoteNodes(host, resolved);
+    }
+
+    /// <summary>Asks every reachable node; unreachable ones come back with their error.</summary>
+    public async Task<IReadOnlyList<NodeReply<object>>> AskAllAsync(ICaptureProtocol request, TimeSpan timeout)
+    {
+        var answers = await NodeFanOut.AskAllAsync(Reachable, _ => request, timeout).ConfigureAwait(false);
+        return [.. Nodes.Select(n => n.Agent is null
+            ? new NodeReply<object>(n.Name, null, n.Error)
+            : answers.Single(a => a.Node == n.Name))];
+    }
+
+    public ValueTask DisposeAsync() => host.DisposeAsync();
+}
