@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using CaptureActors.Controller.Nodes;
+using CaptureActors.Protocol.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -44,7 +45,8 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
             })
             .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "capturectl.hocon"), HoconAddMode.Prepend)
             .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "controller.hocon"), HoconAddMode.Prepend)
-            .WithRemoting(hostName == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", 0, hostName));
+            .WithRemoting(hostName == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", 0, hostName)
+            .AddCaptureProtocolSerialization());
 
         var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
