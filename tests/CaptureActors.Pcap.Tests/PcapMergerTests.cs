@@ -197,6 +197,54 @@ public sealed class PcapMergerTests : IDisposable
         Assert.Equal(expected, PcapNgWriterTests.ToolFields(ours, fields));
     }
 
+    [Fact]
+    public void Nanosecond_inputs_keep_every_nanosecond_through_the_merge()
+    {
+        byte[] frame = Frame(5, 0);
+        using var ms = new MemoryStream();
+        Span<byte> h = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(h, PcapFormat.NanosecondMagic);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[16..], 65535);
+        BinaryPrimitives.WriteUInt32LittleEndian(h[20..], PcapFormat.LinkTypeEthernet);
+        ms.Write(h);
+        Span<byte> r = stackalloc byte[16];
+        foreach (uint ns in new uint[] { 123_456_789, 123_456_790 })
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(r, (uint)Base);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[4..], ns);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[8..], (uint)frame.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[12..], (uint)frame.Length);
+            ms.Write(r);
+            ms.Write(frame);
+        }
+
+        string input = _dir.File("ns.pcap");
+        File.WriteAllBytes(input, ms.ToArray());
+        string output = _dir.File("ns.pcapng");
+
+        PcapMerger.Merge([new MergeSource("n", "e", [input], TimeSpan.FromTicks(1))], output);
+
+        Assert.Equal(["1700000000.123456689", "1700000000.123456690"], PcapNgWriterTests.ToolFields(output, "frame.time_epoch"));
+    }
+
+    [Fact]
+    public void Segments_of_one_source_with_different_link_types_are_refused()
+    {
+        string eth = WriteCapture("eth.pcap", 1, [Micros(0)]);
+        string sll = _dir.File("sll.pcap");
+        using (PcapFileWriter writer = PcapFileWriter.Create(sll, PcapFormat.LinkTypeLinuxSll, 65535))
+        {
+            writer.Write(Base, 1, new byte[20], 20);
+        }
+
+        PcapFormatException e = Assert.Throws<PcapFormatException>(() =>
+            PcapMerger.Merge([new MergeSource("n", "any", [eth, sll], TimeSpan.Zero)], _dir.File("o.pcapng")));
+        Assert.Contains(sll, e.Message, StringComparison.Ordinal);
+        Assert.Contains("link type 113", e.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>µs after <see cref="Base"/> as (seconds, microseconds).</summary>
     private static (long Seconds, int Micros) Micros(long microsAfterBase) =>
         (Base + Math.DivRem(microsAfterBase, 1_000_000, out long rem) - (rem < 0 ? 1 : 0), (int)(rem < 0 ? rem + 1_000_000 : rem));
