@@ -90,8 +90,27 @@ public sealed class PcapFileReader : IDisposable
 
     public void Dispose() => _stream.Dispose();
 
-    private bool TryReadRecord(out long seconds, out long fraction, out int originalLength, out byte[]? data, bool skipData)
+    /// <summary>
+    /// Reads the next record into <paramref name="buffer"/> (replaced by a larger array when a record does not fit),
+    /// so a streaming consumer allocates only for its largest record. False at the end or at a truncated tail.
+    /// </summary>
+    internal bool TryReadInto(ref byte[] buffer, out long seconds, out long fractionNanoseconds, out int capturedLength, out int originalLength)
     {
+        if (!TryReadRecord(out seconds, out fractionNanoseconds, out originalLength, out byte[]? data, skipData: false, reuse: buffer, out capturedLength))
+        {
+            return false;
+        }
+
+        buffer = data!;
+        return true;
+    }
+
+    private bool TryReadRecord(out long seconds, out long fraction, out int originalLength, out byte[]? data, bool skipData) =>
+        TryReadRecord(out seconds, out fraction, out originalLength, out data, skipData, reuse: null, out _);
+
+    private bool TryReadRecord(out long seconds, out long fraction, out int originalLength, out byte[]? data, bool skipData, byte[]? reuse, out int dataLength)
+    {
+        dataLength = 0;
         seconds = fraction = originalLength = 0;
         data = null;
         if (TruncatedTail)
@@ -154,9 +173,9 @@ public sealed class PcapFileReader : IDisposable
             return true;
         }
 
-        data = new byte[capturedLength];
-        got = ReadFully(data);
-        if (got < data.Length)
+        data = reuse is not null && reuse.Length >= capturedLength ? reuse : new byte[capturedLength];
+        got = ReadFully(data.AsSpan(0, (int)capturedLength));
+        if (got < capturedLength)
         {
             TruncatedTail = true;
             data = null;
@@ -168,6 +187,7 @@ public sealed class PcapFileReader : IDisposable
             data = null;
         }
 
+        dataLength = (int)capturedLength;
         _offset += PcapFormat.RecordHeaderLength + capturedLength;
         _index++;
         return true;
