@@ -37,6 +37,23 @@ public sealed class AttachedCapture(CommandContext context, TimeSpan pollInterva
         }
     }
 
+    /// <summary>A detached start on a remote agent: the agent keeps the capture; print it and return.</summary>
+    public async Task<int> StartDetachedAsync(CaptureOptions options)
+    {
+        var request = new StartCapture(options, CaptureOwner.OfThisProcess("capturectl"), Detached: true);
+        var started = CaptureRejection.Expect(await context.Client.AskAsync(request, context.CancellationToken).ConfigureAwait(false));
+        if (context.Json)
+        {
+            JsonOutput.Write(context.Io.Out, started.Status);
+        }
+        else
+        {
+            context.Io.Out.WriteLine($"capture {started.Status.CaptureId} runs detached on node {started.Status.Node}; stop it with: capturectl packetcapture stop");
+        }
+
+        return ExitCodes.Done;
+    }
+
     private async Task<CaptureStatus> WatchAsync(CaptureStatus first, bool live)
     {
         if (live && context.Io.IsTerminal)

@@ -9,7 +9,7 @@ public static class PacketCaptureFilesCommand
     public static Command Create(CommandRuntime runtime)
     {
         var command = new Command("files", "List the node's capture files");
-        command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(parseResult, RunAsync, cancellationToken));
+        command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(parseResult, _ => true, (context, _) => RunAsync(context), cancellationToken, (nodes, _) => NodesCapture.FilesAsync(nodes)));
         return command;
     }
 

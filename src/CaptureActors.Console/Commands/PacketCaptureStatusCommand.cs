@@ -22,7 +22,8 @@ public static class PacketCaptureStatusCommand
             parseResult,
             result => result.GetValue(watch),
             (context, watching) => watching ? WatchAsync(context) : ShowAsync(context),
-            cancellationToken));
+            cancellationToken,
+            (nodes, _) => NodesCapture.StatusAsync(nodes)));
         return command;
     }
 

@@ -11,7 +11,7 @@ public static class PacketCaptureStopCommand
     public static Command Create(CommandRuntime runtime)
     {
         var command = new Command("stop", "Stop the node's running capture (attached or detached)");
-        command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(parseResult, RunAsync, cancellationToken));
+        command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(parseResult, _ => true, (context, _) => RunAsync(context), cancellationToken, (nodes, _) => NodesCapture.StopAsync(nodes)));
         return command;
     }
 
