@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Hosting;
+using CaptureActors.Agent.Actors;
+using CaptureActors.Capture;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CaptureActors.Agent.Hosting;
+
+/// <summary>
+/// The <c>capture-agent</c> process's host: Akka.Remote on the --listen address, the agent actors, logs through
+/// Microsoft.Extensions.Logging to stderr. SIGTERM/SIGINT (ConsoleLifetime) stop the host, whose CoordinatedShutdown
+/// stops a running capture with reason <c>agent-shutdown</c> (see <see cref="AgentHostingExtensions.AddCaptureAgent"/>).
+/// </summary>
+public static class AgentHost
+{
+    /// <summary>The defaults, beside the executable; <c>--config</c> goes over them.</summary>
+    public const string HoconFileName = "agent.hocon";
+
+    public static IHost Build(AgentHostSettings settings, ICaptureEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        // Akka's own akka.loglevel (agent.hocon) decides what Akka logs; the host's chatter is kept to warnings.
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.AddAkka(AgentRemoteOptions.SystemName, akka =>
+        {
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            // Prepend: later files win over earlier ones, and both over Akka's defaults.
+            akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, HoconFileName), HoconAddMode.Prepend);
+            if (settings.ConfigFile is { } extra)
+            {
+                akka.AddHoconFile(extra, HoconAddMode.Prepend);
+            }
+
+            akka.AddAgentRemoting(settings.Remote)
+                .AddCaptureAgent(settings.Agent, engine);
+        });
+        return builder.Build();
+    }
+
+    /// <summary>Runs until SIGTERM/SIGINT; hands the startup line to <paramref name="announce"/> once the agent listens.</summary>
+    public static async Task<int> RunAsync(AgentHostSettings settings, ICaptureEngine engine, Action<string> announce, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(announce);
+        using var host = Build(settings, engine);
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        var system = (ExtendedActorSystem)host.Services.GetRequiredService<ActorSystem>();
+        await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AgentGuardian>(cancellationToken).ConfigureAwait(false);
+        announce(StartupLine(settings, system.Provider.DefaultAddress));
+        await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        return 0;
+    }
+
+    public static string StartupLine(AgentHostSettings settings, Address address)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(address);
+        var bound = settings.Remote.PublicHostname is null ? "" : $" (bound to {settings.Remote.Hostname})";
+        return $"capture-agent {AgentGuardian.Version} node {settings.Agent.NodeName} listening on {address}/user/agent{bound} data {settings.Agent.DataDirectory}";
+    }
+}

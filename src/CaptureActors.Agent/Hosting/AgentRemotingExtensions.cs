@@ -1,0 +1,35 @@
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+
+namespace CaptureActors.Agent.Hosting;
+
+/// <summary>Akka.Remote for an agent: the <c>capture-agent</c> host and the tests call the same methods.</summary>
+public static class AgentRemotingExtensions
+{
+    /// <summary>
+    /// Listens with Akka.Remote (DotNetty TCP) on <see cref="AgentRemoteOptions.Hostname"/>:<see cref="AgentRemoteOptions.Port"/>,
+    /// advertising <see cref="AgentRemoteOptions.PublicHostname"/> when set, and binds the wire format
+    /// (<see cref="ConfigureAgentRemoting"/>). The actor system must be named <see cref="AgentRemoteOptions.SystemName"/>
+    /// for controllers to find <c>/user/agent</c>. Transport tuning (frame size, failure detector) is in <c>hocon/agent.hocon</c>.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddAgentRemoting(this AkkaConfigurationBuilder builder, AgentRemoteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return builder
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = options.Hostname,
+                Port = options.Port,
+                PublicHostName = string.IsNullOrWhiteSpace(options.PublicHostname) ? null : options.PublicHostname,
+            })
+            .ConfigureAgentRemoting();
+    }
+
+    /// <summary>
+    /// THE ONE PLACE where the agent's wire format is bound. Until the protocol serializer lands, Akka's default
+    /// (Newtonsoft JSON with type names) carries the messages; then this becomes
+    /// <c>builder.AddCaptureProtocolSerialization()</c> (CaptureActors.Protocol.Serialization, design.md §6 "Wire safety").
+    /// </summary>
+    public static AkkaConfigurationBuilder ConfigureAgentRemoting(this AkkaConfigurationBuilder builder) =>
+        builder; // TODO(serializer): return builder.AddCaptureProtocolSerialization();
+}

@@ -1,0 +1,37 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace CaptureActors.TestSupport;
+
+/// <summary>
+/// A plain actor system with Akka.Remote on 127.0.0.1 (a free port), as a controller or remote console would be:
+/// resolves an agent's <c>akka.tcp://capture-agent@HOST:PORT/user/agent</c> and asks it. No agent actors here.
+/// </summary>
+public sealed class RemoteAgentClient : IDisposable
+{
+    private readonly IHost _host;
+
+    public RemoteAgentClient()
+    {
+        _host = new HostBuilder()
+            .ConfigureServices(services => services.AddAkka("itest-client", akka => akka.WithRemoting("127.0.0.1", 0)))
+            .Build();
+        _host.StartAsync().GetAwaiter().GetResult();
+        System = _host.Services.GetRequiredService<ActorSystem>();
+    }
+
+    public ActorSystem System { get; }
+
+    /// <summary>The agent guardian at <paramref name="host"/>:<paramref name="port"/> (ActorSelection + ResolveOne).</summary>
+    public Task<IActorRef> ResolveAgentAsync(string host, int port, TimeSpan? timeout = null) =>
+        System.ActorSelection($"akka.tcp://capture-agent@{host}:{port}/user/agent").ResolveOne(timeout ?? TimeSpan.FromSeconds(10));
+
+    public void Dispose()
+    {
+        _host.StopAsync().Wait(TimeSpan.FromSeconds(20));
+        _host.Dispose();
+    }
+}
