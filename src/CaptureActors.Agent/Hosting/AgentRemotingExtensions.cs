@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using CaptureActors.Protocol.Serialization;
 
 namespace CaptureActors.Agent.Hosting;
 
@@ -26,10 +27,10 @@ public static class AgentRemotingExtensions
     }
 
     /// <summary>
-    /// THE ONE PLACE where the agent's wire format is bound. Until the protocol serializer lands, Akka's default
-    /// (Newtonsoft JSON with type names) carries the messages; then this becomes
-    /// <c>builder.AddCaptureProtocolSerialization()</c> (CaptureActors.Protocol.Serialization, design.md §6 "Wire safety").
+    /// The one place where the agent's wire format is bound: every protocol record travels through our own
+    /// <see cref="ProtocolSerializer"/> with its manifest allow-list, never Akka's default type-name JSON
+    /// (design.md §6 "Wire safety").
     /// </summary>
     public static AkkaConfigurationBuilder ConfigureAgentRemoting(this AkkaConfigurationBuilder builder) =>
-        builder; // TODO(serializer): return builder.AddCaptureProtocolSerialization();
+        builder.AddCaptureProtocolSerialization();
 }

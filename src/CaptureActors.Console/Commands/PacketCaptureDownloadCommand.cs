@@ -14,7 +14,16 @@ public static class PacketCaptureDownloadCommand
 {
     public static Command Create(CommandRuntime runtime)
     {
-        var files = new Argument<string[]>("FILE") { Description = "Capture file names, as 'packetcapture files' lists them", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("FILE")
+        {
+            Description = "Capture file names, as 'packetcapture files' lists them (several nodes: default all files of the newest capture)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var merge = new Option<string>("--merge")
+        {
+            Description = "Several nodes: also merge the downloaded files into one pcapng, time-ordered, clock offsets corrected",
+            HelpName = "OUT.pcapng",
+        };
         var output = new Option<string>("--output", "-o")
         {
             Description = "Directory to write the files to (default: the current directory)",
@@ -27,18 +36,25 @@ public static class PacketCaptureDownloadCommand
         command.Arguments.Add(files);
         command.Options.Add(output);
         command.Options.Add(force);
+        command.Options.Add(merge);
         command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(
             parseResult,
             result => new Request(
                 (result.GetValue(files) ?? []).Distinct(StringComparer.Ordinal).ToList(),
                 Path.GetFullPath(result.GetValue(output) ?? Directory.GetCurrentDirectory()),
-                result.GetValue(force)),
-            RunAsync,
-            cancellationToken));
+                result.GetValue(force),
+                result.GetValue(merge) is { } path ? Path.GetFullPath(path) : null),
+            (context, request) => request.Names.Count == 0
+                ? throw new UsageException("name one or more files to download (see 'capturectl packetcapture files')")
+                : request.MergeOutput is not null
+                    ? throw new UsageException("--merge combines the files of several nodes: select them with --on or --all")
+                    : RunAsync(context, request),
+            cancellationToken,
+            (nodes, request) => NodesDownload.RunAsync(nodes, request.Names, request.OutputDirectory, request.Force, request.MergeOutput)));
         return command;
     }
 
-    private sealed record Request(IReadOnlyList<string> Names, string OutputDirectory, bool Force);
+    private sealed record Request(IReadOnlyList<string> Names, string OutputDirectory, bool Force, string? MergeOutput);
 
     private sealed record DownloadError(string Name, string Code, string Message);
 
