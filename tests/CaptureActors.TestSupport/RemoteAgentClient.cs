@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using CaptureActors.Protocol.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -17,7 +18,7 @@ public sealed class RemoteAgentClient : IDisposable
     public RemoteAgentClient()
     {
         _host = new HostBuilder()
-            .ConfigureServices(services => services.AddAkka("itest-client", akka => akka.WithRemoting("127.0.0.1", 0)))
+            .ConfigureServices(services => services.AddAkka("itest-client", akka => akka.WithRemoting("127.0.0.1", 0).AddCaptureProtocolSerialization()))
             .Build();
         _host.StartAsync().GetAwaiter().GetResult();
         System = _host.Services.GetRequiredService<ActorSystem>();
