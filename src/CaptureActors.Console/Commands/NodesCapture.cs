@@ -17,6 +17,9 @@ public static class NodesCapture
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>A lost node must not hold up the others' live status: polls wait this long at most.</summary>
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(3);
+
     public static async Task<int> StartAsync(NodesContext context, CaptureOptions options, bool detached, bool allOrNothing)
     {
         var timeout = context.Runtime.AskTimeout;
@@ -82,7 +85,7 @@ public static class NodesCapture
                 return await NodeFanOut.AskAllAsync(agents, _ => GetCaptureStatus.Instance, timeout).ConfigureAwait(false);
             }
 
-            var statuses = await NodeFanOut.AskAllAsync(agents, _ => GetCaptureStatus.Instance, timeout).ConfigureAwait(false);
+            var statuses = await NodeFanOut.AskAllAsync(agents, _ => GetCaptureStatus.Instance, PollTimeout).ConfigureAwait(false);
             if (!context.Json)
             {
                 foreach (var reply in statuses)
