@@ -14,6 +14,25 @@ public sealed class FileDownloader(AgentClient client)
     public const string PartSuffix = ".part";
     public const string CorruptSuffix = ".corrupt";
 
+    /// <summary>Chunk requests in flight for a finished file: 8 × 64 KiB.</summary>
+    public const int Window = 8;
+
+    /// <summary>Lets requests still in flight finish (their results are not needed) so none faults unobserved.</summary>
+    private static async Task DrainAsync(Queue<(long Offset, Task<FileChunk> Chunk)> pending)
+    {
+        while (pending.TryDequeue(out var request))
+        {
+            try
+            {
+                await request.Chunk.ConfigureAwait(false);
+            }
+            catch (CapturectlFailure)
+            {
+                // Past the end or no longer wanted.
+            }
+        }
+    }
+
     public async Task<DownloadResult> DownloadAsync(
         CaptureFileInfo file,
         string outputDirectory,
@@ -48,11 +67,23 @@ public sealed class FileDownloader(AgentClient client)
             part.Seek(resumedFrom, SeekOrigin.Begin);
             var offset = resumedFrom;
             progress?.Invoke(offset);
+
+            // A finished file's size is known: keep a window of chunk requests in flight (written strictly in order), so
+            // throughput is not one round trip per 64 KiB. A file still being written is read one chunk at a time.
+            var window = file.State == CaptureFileState.Finished ? Window : 1;
+            var pending = new Queue<(long Offset, Task<FileChunk> Chunk)>();
+            var next = offset;
             while (true)
             {
-                var chunk = await client.RequestAsync<FileChunk>(
-                    new ReadFileChunk(file.Name, offset, ReadFileChunk.MaxChunkBytes), cancellationToken).ConfigureAwait(false);
-                if (chunk.Offset != offset)
+                while (pending.Count < window && (pending.Count == 0 || next < file.SizeBytes))
+                {
+                    pending.Enqueue((next, client.RequestAsync<FileChunk>(new ReadFileChunk(file.Name, next, ReadFileChunk.MaxChunkBytes), cancellationToken)));
+                    next += ReadFileChunk.MaxChunkBytes;
+                }
+
+                var (asked, request) = pending.Dequeue();
+                var chunk = await request.ConfigureAwait(false);
+                if (chunk.Offset != offset || asked != offset)
                 {
                     throw new CapturectlFailure(
                         $"{file.Name}: the node sent bytes from offset {chunk.Offset} when {offset} was asked; the partial download is kept as {partPath}",
@@ -66,7 +97,16 @@ public sealed class FileDownloader(AgentClient client)
                 {
                     break;
                 }
+
+                if (chunk.Data.Length != ReadFileChunk.MaxChunkBytes)
+                {
+                    // A short chunk before the end (the file grew or shrank): what is in flight no longer lines up.
+                    await DrainAsync(pending).ConfigureAwait(false);
+                    next = offset;
+                }
             }
+
+            await DrainAsync(pending).ConfigureAwait(false);
         }
 
         var sha256 = await HashAsync(partPath, cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,30 @@
+using System.Globalization;
+using CaptureActors.Pcap;
+
+namespace CaptureActors.Bench.Tools;
+
+/// <summary><c>make-pcap PATH BYTES</c>: writes a valid pcap of about BYTES with 1400-byte packets (for download benchmarks).</summary>
+public static class MakePcap
+{
+    public static int Run(string[] args)
+    {
+        if (args is not [var path, var sizeText])
+        {
+            Console.Error.WriteLine("usage: capture-bench make-pcap PATH BYTES");
+            return 2;
+        }
+
+        var target = long.Parse(sizeText, CultureInfo.InvariantCulture);
+        var packet = new byte[1400];
+        Random.Shared.NextBytes(packet);
+        using var writer = PcapFileWriter.Create(path, 1, 65535);
+        var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        for (var i = 0; writer.Length < target; i++)
+        {
+            writer.Write(seconds + (i / 100_000), i % 100_000 * 10, packet, packet.Length);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{writer.Packets} packets, {writer.Length} bytes, sha256 {writer.Sha256Hex}"));
+        return 0;
+    }
+}
