@@ -74,6 +74,13 @@ public sealed partial class CaptureAgentProcess : IDisposable
         return _process.WaitForExit(timeout);
     }
 
+    /// <summary>SIGKILL: the process vanishes without a word, as when its machine is lost.</summary>
+    public void Kill()
+    {
+        _process.Signal(9);
+        _process.WaitForExit(TimeSpan.FromSeconds(10));
+    }
+
     public void Dispose() => _process.Dispose();
 
     private static string Locate()

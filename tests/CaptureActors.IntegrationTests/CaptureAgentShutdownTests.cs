@@ -9,7 +9,7 @@ namespace CaptureActors.IntegrationTests;
 
 /// <summary>SIGTERM (systemctl stop) while a capture started over remoting runs: the files are finished, nothing is lost.</summary>
 [Collection(PrivilegedCollection.Name)]
-public sealed class CaptureAgentShutdownTests : IDisposable
+public sealed class CaptureAgentShutdownTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly TempDirectory _data = new("ca-agent-term-");
 
@@ -50,6 +50,65 @@ public sealed class CaptureAgentShutdownTests : IDisposable
         var read = Tcpdump.ReadPackets(pcap);
         Assert.Equal(0, read.ExitCode);
         Assert.Equal(datagrams, read.Count);
+    }
+
+    [PrivilegedFact]
+    public async Task An_attached_capture_stops_with_owner_lost_within_15_s_when_its_owners_process_is_killed()
+    {
+        Privilege.Require();
+        using var ownerData = new TempDirectory("ca-agent-owner-");
+        using var agent = CaptureAgentProcess.Start(_data.Path, "watch1");
+        using var ownerProcess = CaptureAgentProcess.Start(ownerData.Path, "owner1"); // any remote actor will do as owner
+        var captures = Path.Combine(_data.Path, "captures");
+        using (var client = new RemoteAgentClient())
+        {
+            var guardian = await client.ResolveAgentAsync("127.0.0.1", agent.Port);
+            var owner = await client.ResolveAgentAsync("127.0.0.1", ownerProcess.Port);
+            guardian.Tell(new StartCapture(
+                new CaptureOptions(Interfaces: new[] { "lo" }, Filter: $"udp port {FreeUdpPort()}"),
+                CaptureOwner.OfThisProcess("integration-test"),
+                Detached: false,
+                OwnerSession: owner));
+            WaitForFirstFile(captures, "watch1_lo_*.pcap", TimeSpan.FromSeconds(20), agent);
+        }
+
+        Thread.Sleep(2000); // a few heartbeats: the failure detector has a history
+        var killed = System.Diagnostics.Stopwatch.StartNew();
+        ownerProcess.Kill(); // SIGKILL: no goodbye on the wire, only missing heartbeats tell
+        var stopped = WaitForSidecar(captures, "stopped", TimeSpan.FromSeconds(25), agent);
+        killed.Stop();
+        output.WriteLine($"owner loss noticed {killed.Elapsed.TotalSeconds:F1} s after SIGKILL");
+
+        Assert.Equal("owner-lost", stopped.GetProperty("stopReason").GetString());
+        Assert.True(killed.Elapsed <= TimeSpan.FromSeconds(15), $"owner loss noticed after {killed.Elapsed}");
+        Assert.True(agent.Terminate(TimeSpan.FromSeconds(20)).ExitCode == 0);
+    }
+
+    private static JsonElement WaitForSidecar(string captures, string state, TimeSpan timeout, CaptureAgentProcess agent)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var file in Directory.GetFiles(captures, "*.capture.json"))
+            {
+                try
+                {
+                    var sidecar = JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone();
+                    if (sidecar.GetProperty("state").GetString() == state)
+                    {
+                        return sidecar;
+                    }
+                }
+                catch (Exception e) when (e is IOException or JsonException)
+                {
+                    // Replaced while read (atomic rename): read again.
+                }
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new TimeoutException($"no capture sidecar in state {state} within {timeout}; agent's log:\n{agent.StandardError}");
     }
 
     private static void WaitForFirstFile(string captures, string pattern, TimeSpan timeout, CaptureAgentProcess agent)
