@@ -5,7 +5,8 @@
 #   deploy/lab/lab.sh down      stop the agents (SIGTERM, then SIGKILL after 20 s), delete namespaces and veths
 #   deploy/lab/lab.sh status    agents (pid, port, alive) and namespaces
 # Root only. 198.18.0.0/15 is the benchmark range: nothing routes there, and the namespaces have no default route.
-# Environment: LAB_DIR (default /tmp/capture-actors-lab), CAPTURE_AGENT (default ./capture-agent of this checkout).
+# Environment: LAB_DIR (default /tmp/capture-actors-lab), CAPTURE_AGENT (an agent executable; default ./capture-agent of
+# this checkout, which installs dependencies and builds first).
 set -Eeuo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -74,8 +75,8 @@ up() {
     port=$((base_port + i))
     port_open "$port" && die "port $port is already in use"
   done
-  # Build once (and install native dependencies) before starting agents in parallel.
-  "$root/deploy/bootstrap.sh" >&2
+  # Build once (and install native dependencies) before starting agents in parallel; a given CAPTURE_AGENT is used as is.
+  [[ -n "${CAPTURE_AGENT:-}" ]] || "$root/deploy/bootstrap.sh" >&2
   trap 'trap - ERR INT TERM; log "up failed: cleaning up"; down; exit 1' ERR INT TERM
   mkdir -p "$lab_dir"
   {

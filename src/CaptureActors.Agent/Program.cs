@@ -2,16 +2,18 @@ using CaptureActors.Agent.Hosting;
 using CaptureActors.Capture;
 
 // capture-agent --name NAME --listen HOST:PORT --data-dir DIR [--config FILE] [--public-host HOST] (design.md §6)
+// stdout carries exactly one line, the startup line. Anything else written to Console.Out (Akka's fallback logger,
+// before its logger factory starts or after it stops) goes to stderr with the logs.
+var stdout = Console.Out;
+Console.SetOut(Console.Error);
+
 return await AgentCommandLine.RunAsync(
     args,
-    (settings, cancellation) => AgentHost.RunAsync(settings, new LibPcapCaptureEngine(), Announce, cancellation),
+    (settings, cancellation) => AgentHost.RunAsync(settings, new LibPcapCaptureEngine(), Announce, Console.Error, cancellation),
     Console.Error);
 
-// stdout carries exactly one line, the startup line; Akka's last words at shutdown (written to Console.Out once the
-// logger factory is gone) then go to stderr with the logs.
-static void Announce(string line)
+void Announce(string line)
 {
-    Console.Out.WriteLine(line);
-    Console.Out.Flush();
-    Console.SetOut(Console.Error);
+    stdout.WriteLine(line);
+    stdout.Flush();
 }

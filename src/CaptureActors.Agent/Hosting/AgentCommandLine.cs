@@ -15,65 +15,65 @@ public static partial class AgentCommandLine
 {
     public const int UsageExitCode = 2;
 
-    private static readonly Option<string> Name = new("--name")
-    {
-        Description = "Node name, used in file names and status (letters, digits, '.', '-')",
-        HelpName = "NAME",
-        DefaultValueFactory = _ => Environment.MachineName,
-    };
-
-    private static readonly Option<string> Listen = new("--listen")
-    {
-        Description = $"Address and port to listen on for controllers and consoles (Akka.Remote TCP)",
-        HelpName = "HOST:PORT",
-        DefaultValueFactory = _ => $"{AgentRemoteOptions.DefaultHost}:{AgentRemoteOptions.DefaultPort}",
-    };
-
-    private static readonly Option<string> DataDirectory = new("--data-dir")
-    {
-        Description = "The node's data directory (captures, setup, lock)",
-        HelpName = "DIR",
-        DefaultValueFactory = _ => AgentOptions.DefaultDataDirectory(),
-    };
-
-    private static readonly Option<FileInfo?> Config = new("--config")
-    {
-        Description = "HOCON file applied over the defaults in agent.hocon",
-        HelpName = "FILE",
-    };
-
-    private static readonly Option<string?> PublicHost = new("--public-host")
-    {
-        Description = "Host name or address other nodes use to reach this agent, if not the --listen host",
-        HelpName = "HOST",
-    };
-
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9.\-]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex NodeNamePattern();
 
     [GeneratedRegex(@"^[A-Za-z0-9.\-:]{1,253}$", RegexOptions.CultureInvariant)]
     private static partial Regex HostPattern();
 
-    /// <summary>The command: <paramref name="run"/> gets valid settings; parse errors are reported by <see cref="Parse"/>.</summary>
+    /// <summary>The command: <paramref name="run"/> gets valid settings; usage errors are reported by <see cref="RunAsync"/>.</summary>
     public static RootCommand Build(Func<AgentHostSettings, CancellationToken, Task<int>> run)
     {
+        var name = new Option<string>("--name")
+        {
+            Description = "Node name, used in file names and status (letters, digits, '.', '-')",
+            HelpName = "NAME",
+            DefaultValueFactory = _ => Environment.MachineName,
+        };
+
+        var listen = new Option<string>("--listen")
+        {
+            Description = "Address and port to listen on for controllers and consoles (Akka.Remote TCP)",
+            HelpName = "HOST:PORT",
+            DefaultValueFactory = _ => $"{AgentRemoteOptions.DefaultHost}:{AgentRemoteOptions.DefaultPort}",
+        };
+
+        var dataDirectory = new Option<string>("--data-dir")
+        {
+            Description = "The node's data directory (captures, setup, lock)",
+            HelpName = "DIR",
+            DefaultValueFactory = _ => AgentOptions.DefaultDataDirectory(),
+        };
+
+        var config = new Option<FileInfo?>("--config")
+        {
+            Description = "HOCON file applied over the defaults in agent.hocon",
+            HelpName = "FILE",
+        };
+
+        var publicHost = new Option<string?>("--public-host")
+        {
+            Description = "Host name or address other nodes use to reach this agent, if not the --listen host",
+            HelpName = "HOST",
+        };
+
         var root = new RootCommand("capture-agent: a CaptureActors node's agent; captures packets for controllers and consoles")
         {
-            Name, Listen, DataDirectory, Config, PublicHost,
+            name, listen, dataDirectory, config, publicHost,
         };
-        Name.Validators.Add(r => Check(r, NodeNamePattern().IsMatch(r.GetValueOrDefault<string>() ?? ""),
+        name.Validators.Add(r => Check(r, NodeNamePattern().IsMatch(r.GetValueOrDefault<string>() ?? ""),
             $"--name '{r.GetValueOrDefault<string>()}' is not a valid node name: 1 to 63 letters, digits, '.' or '-', starting with a letter or digit"));
-        Listen.Validators.Add(r =>
+        listen.Validators.Add(r =>
         {
             if (!TryParseEndpoint(r.GetValueOrDefault<string>() ?? "", out _, out _, out var problem))
             {
                 r.AddError(problem);
             }
         });
-        DataDirectory.Validators.Add(r => Check(r, !string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()), "--data-dir must not be empty"));
-        PublicHost.Validators.Add(r => Check(r, HostPattern().IsMatch(r.GetValueOrDefault<string?>() ?? ""),
+        dataDirectory.Validators.Add(r => Check(r, !string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()), "--data-dir must not be empty"));
+        publicHost.Validators.Add(r => Check(r, HostPattern().IsMatch(r.GetValueOrDefault<string?>() ?? ""),
             $"--public-host '{r.GetValueOrDefault<string?>()}' is not a host name or address"));
-        Config.Validators.Add(r =>
+        config.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<FileInfo?>() is { } file && ConfigProblem(file) is { } problem)
             {
@@ -82,11 +82,11 @@ public static partial class AgentCommandLine
         });
         root.SetAction((parse, cancellation) =>
         {
-            TryParseEndpoint(parse.GetValue(Listen)!, out var host, out var port, out _);
+            TryParseEndpoint(parse.GetValue(listen)!, out var host, out var port, out _);
             var settings = new AgentHostSettings(
-                new AgentOptions { NodeName = parse.GetValue(Name)!, DataDirectory = Path.GetFullPath(parse.GetValue(DataDirectory)!) },
-                new AgentRemoteOptions { Hostname = host, Port = port, PublicHostname = parse.GetValue(PublicHost) },
-                parse.GetValue(Config)?.FullName);
+                new AgentOptions { NodeName = parse.GetValue(name)!, DataDirectory = Path.GetFullPath(parse.GetValue(dataDirectory)!) },
+                new AgentRemoteOptions { Hostname = host, Port = port, PublicHostname = parse.GetValue(publicHost) },
+                parse.GetValue(config)?.FullName);
             return run(settings, cancellation);
         });
         return root;

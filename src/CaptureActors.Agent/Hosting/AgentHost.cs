@@ -53,14 +53,32 @@ public static class AgentHost
         return builder.Build();
     }
 
-    /// <summary>Runs until SIGTERM/SIGINT; hands the startup line to <paramref name="announce"/> once the agent listens.</summary>
-    public static async Task<int> RunAsync(AgentHostSettings settings, ICaptureEngine engine, Action<string> announce, CancellationToken cancellationToken)
+    /// <summary>Exit code when the agent cannot start (port in use, bad configuration values).</summary>
+    public const int StartFailedExitCode = 1;
+
+    /// <summary>
+    /// Runs until SIGTERM/SIGINT; hands the startup line to <paramref name="announce"/> once the agent listens.
+    /// A start that fails (port in use, a bad value in a HOCON file) is one line on <paramref name="stderr"/> and exit 1.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        AgentHostSettings settings, ICaptureEngine engine, Action<string> announce, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(announce);
+        ArgumentNullException.ThrowIfNull(stderr);
         using var host = Build(settings, engine);
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
-        var system = (ExtendedActorSystem)host.Services.GetRequiredService<ActorSystem>();
-        await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AgentGuardian>(cancellationToken).ConfigureAwait(false);
+        ExtendedActorSystem system;
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            system = (ExtendedActorSystem)host.Services.GetRequiredService<ActorSystem>();
+            await host.Services.GetRequiredService<ActorRegistry>().GetAsync<AgentGuardian>(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await stderr.WriteLineAsync($"capture-agent: cannot start on {settings.Remote.Hostname}:{settings.Remote.Port}: {e.GetBaseException().Message}").ConfigureAwait(false);
+            return StartFailedExitCode;
+        }
+
         announce(StartupLine(settings, system.Provider.DefaultAddress));
         await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
