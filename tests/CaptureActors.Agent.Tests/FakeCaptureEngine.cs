@@ -25,6 +25,9 @@ public sealed class FakeCaptureEngine : ICaptureEngine
 
     public ConcurrentBag<FakeCapture> Started { get; } = [];
 
+    /// <summary>How long opening a device takes (a slow driver).</summary>
+    public TimeSpan OpenDelay { get; set; } = TimeSpan.Zero;
+
     public IReadOnlyList<InterfaceInfo> ListInterfaces() =>
         [.. Interfaces.Select(n => new InterfaceInfo(n, true, ["127.0.0.1"], 1500, "EN10MB", true, null))];
 
@@ -40,6 +43,7 @@ public sealed class FakeCaptureEngine : ICaptureEngine
             throw new CaptureStartException(CaptureStartError.DeviceError, $"{request.Interface}: device is broken");
         }
 
+        Thread.Sleep(OpenDelay);
         var capture = new FakeCapture(request, PacketBudget);
         Started.Add(capture);
         return capture;

@@ -128,4 +128,19 @@ public sealed class FileStoreTests(ITestOutputHelper output) : AgentTestKit(Agen
 
         Assert.Equal(3, names.Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_file_stays_listed_as_writing_when_the_device_opened_seconds_after_the_start()
+    {
+        Agent.Engine.OpenDelay = TimeSpan.FromSeconds(1.2);
+        var started = await StartAsync();
+        await Task.Delay(300);
+
+        var file = Assert.Single((await Ask<FileListing>(ListFiles.Instance)).Files);
+
+        Assert.Equal(CaptureFileState.Writing, file.State);
+        Assert.NotEqual(
+            CaptureActors.Agent.Storage.CaptureFileNames.Timestamp(started.Status.StartedAt!.Value),
+            file.Name.Split('_')[2]);
+    }
 }

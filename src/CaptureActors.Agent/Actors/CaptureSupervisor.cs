@@ -33,6 +33,8 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
     private IActorRef? _session;
     private CaptureStatus? _current;
     private NodeLock? _lock;
+    private IReadOnlyList<string> _filePrefixes = [];
+    private string _sidecarName = "";
     private CaptureStatus? _last;
 
     public CaptureSupervisor(AgentOptions options, ICaptureEngine engine)
@@ -102,6 +104,9 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             start.StartAt is { } at && at > now ? at : now);
         _session = Context.ActorOf(CaptureSession.Props(plan, _options, _engine, Sender), "session-" + plan.CaptureId);
         Context.Watch(_session);
+        // File names follow the plan's start time; status may later report a later real start.
+        _filePrefixes = [.. settings.Interfaces.Select(i => CaptureFileNames.FilePrefix(plan.Node, i, plan.StartedAt))];
+        _sidecarName = CaptureSession.SidecarName(plan);
         _current = new CaptureStatus(plan.Node, CaptureState.Starting, plan.CaptureId, plan.Owner, plan.Detached, settings, plan.StartedAt, null, TimeSpan.Zero, null, null, []);
         WriteActiveRecord();
         _log.Info("Capture {0} starting for {1} on {2}", plan.CaptureId, plan.Owner, string.Join(", ", settings.Interfaces));
@@ -312,16 +317,14 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
 
     private void WriteActiveRecord()
     {
-        if (_current is not { CaptureId: not null, StartedAt: not null } status)
+        if (_current is not { } status)
         {
             return;
         }
 
-        var prefixes = status.Settings!.Interfaces.Select(i => CaptureFileNames.FilePrefix(status.Node, i, status.StartedAt.Value)).ToList();
-        var sidecar = CaptureFileNames.Sidecar(status.Node, status.StartedAt.Value, status.CaptureId);
         try
         {
-            new ActiveCaptureRecord(Environment.ProcessId, sidecar, status, prefixes).Write(_options.DataDirectory);
+            new ActiveCaptureRecord(Environment.ProcessId, _sidecarName, status, _filePrefixes).Write(_options.DataDirectory);
         }
         catch (IOException e)
         {

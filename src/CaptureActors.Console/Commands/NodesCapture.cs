@@ -20,6 +20,9 @@ public static class NodesCapture
     /// <summary>A lost node must not hold up the others' live status: polls wait this long at most.</summary>
     private static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>Stopping finishes the files; a reachable agent answers well within this.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     public static async Task<int> StartAsync(NodesContext context, CaptureOptions options, bool detached, bool allOrNothing)
     {
         var timeout = context.Runtime.AskTimeout;
@@ -67,7 +70,6 @@ public static class NodesCapture
     private static async Task<IReadOnlyList<NodeReply<object>>> WatchAsync(NodesContext context, string captureId, IReadOnlyList<CoordinatedNode> nodes)
     {
         var agents = nodes.Select(n => (n.Name, n.Agent)).ToList();
-        var timeout = context.Runtime.AskTimeout;
         if (!context.Json)
         {
             context.Io.Out.WriteLine($"capture {captureId} runs on {string.Join(", ", agents.Select(a => a.Name))}; Ctrl-C stops it everywhere");
@@ -81,8 +83,9 @@ public static class NodesCapture
             }
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
             {
-                await NodeFanOut.AskAllAsync(agents, _ => new StopCapture(captureId), timeout).ConfigureAwait(false);
-                return await NodeFanOut.AskAllAsync(agents, _ => GetCaptureStatus.Instance, timeout).ConfigureAwait(false);
+                // A lost node cannot hold up the others' stop for long: it is reported with what it last said.
+                await NodeFanOut.AskAllAsync(agents, _ => new StopCapture(captureId), StopTimeout).ConfigureAwait(false);
+                return await NodeFanOut.AskAllAsync(agents, _ => GetCaptureStatus.Instance, PollTimeout).ConfigureAwait(false);
             }
 
             var statuses = await NodeFanOut.AskAllAsync(agents, _ => GetCaptureStatus.Instance, PollTimeout).ConfigureAwait(false);

@@ -35,7 +35,7 @@ internal static class ProtocolSamples
     /// <summary>Every allow-listed message; <paramref name="session"/> stands in for the console session actor.</summary>
     public static IReadOnlyList<ICaptureProtocol> All(IActorRef session) =>
     [
-        new StartCapture(Options, Owner, false, session, "c-20261124-140307"),
+        new StartCapture(Options, Owner, false, session, "c-20261124-140307", new DateTimeOffset(2026, 11, 24, 14, 3, 8, 250, TimeSpan.Zero)),
         new StopCapture("c-20261124-140307"),
         GetCaptureStatus.Instance,
         GetSetup.Instance,
