@@ -92,6 +92,9 @@ up() {
     ip -n "ca-lab-$i" link set "calab${i}p" up
     ip -n "ca-lab-$i" link set lo up
     mkdir -p "$lab_dir/lab$i"
+    # The node's stored setup captures on its own veth, so `packetcapture start --all` needs no -i.
+    printf '{"interfaces":["calab%sh"],"filter":"","snapLength":262144,"maxFileSizeBytes":209715200,"maxDuration":null,"ringFiles":null,"promiscuous":true}\n' \
+      "$i" >"$lab_dir/lab$i/setup.json"
     setsid nohup "$agent" --name "lab$i" --listen "127.0.0.1:$port" --data-dir "$lab_dir/lab$i" \
       >"$lab_dir/lab$i.log" 2>&1 </dev/null &
     echo $! >"$lab_dir/lab$i.pid"
@@ -113,8 +116,12 @@ up() {
     echo "  lab$i  akka.tcp://capture-agent@127.0.0.1:$((base_port + i))/user/agent  captures on calab${i}h (198.18.$i.1)"
   done
   cat <<MSG
+each node's setup captures on its own veth; capture on all of them for 10 s:
+  ./capturectl --nodes $lab_dir/nodes packetcapture start --all --duration 10s
 send traffic from namespace 1 to its host side (agent lab1 captures it on calab1h), e.g. 100 UDP datagrams:
   ip netns exec ca-lab-1 bash -c 'for k in \$(seq 100); do echo probe\$k >/dev/udp/198.18.1.1/40000; done'
+then fetch and merge every node's files:
+  ./capturectl --nodes $lab_dir/nodes packetcapture download --all -o /tmp/lab --merge /tmp/lab/all.pcapng
 stop: $0 down
 MSG
 }
