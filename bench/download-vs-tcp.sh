@@ -18,7 +18,7 @@ gen="$root/bench/CaptureActors.Bench/bin/Release/net10.0/capture-bench"
 work=$(mktemp -d /tmp/ca-dl-bench-XXXXXX)
 agent_pid=""
 cleanup() { [[ -n "$agent_pid" ]] && kill "$agent_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+trap cleanup EXIT INT TERM
 
 mkdir -p "$work/agent/captures"
 name="bench_lo_20260101T000000Z_001.pcap"
@@ -26,6 +26,8 @@ name="bench_lo_20260101T000000Z_001.pcap"
 "$agent" --name bench --listen "127.0.0.1:$port" --data-dir "$work/agent" > "$work/agent.log" 2>&1 &
 agent_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/agent.log" && break; sleep 0.1; done
+# Never measure somebody else's agent (a stale one on the same port would serve another file of the same name).
+grep -q "listening on" "$work/agent.log" || { echo "capture-agent did not start:" >&2; cat "$work/agent.log" >&2; exit 1; }
 node=(--node "bench=127.0.0.1:$port")
 
 rtt() { "$ctl" nodes "${node[@]}" --json | grep -o '"roundTripMilliseconds": *[0-9.]*' | grep -o '[0-9.]*$'; }
@@ -42,7 +44,7 @@ for run in $(seq "$runs"); do
   rm -rf "$work/out"; mkdir -p "$work/out"
   t0=$(now); "$ctl" packetcapture download "$name" -o "$work/out" "${node[@]}" > /dev/null; t1=$(now)
   akka=$(echo "$t1 - $t0 - $overhead" | bc)
-  cmp -s "$work/agent/captures/$name" "$work/out/$name" || { echo "run $run: downloaded file differs" >&2; exit 1; }
+  cmp "$work/agent/captures/$name" "$work/out/$name" >&2 || { echo "run $run: downloaded file differs" >&2; ls -l "$work/agent/captures" "$work/out" >&2; exit 1; }
   rm -f "$work/out/tcp"
   tcp=$("$gen" tcp-copy "$work/agent/captures/$name" "$work/out/tcp" | awk '{print $5}')
   printf 'run %s: akka.remote %.3f s = %.1f MB/s; raw tcp %.3f s = %.1f MB/s; ratio %.2f\n' "$run" "$akka" \
