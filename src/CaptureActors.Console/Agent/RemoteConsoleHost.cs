@@ -16,7 +16,6 @@ namespace CaptureActors.Console.Agent;
 /// </summary>
 public sealed class RemoteConsoleHost : IAsyncDisposable
 {
-    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(10);
     private readonly IHost _host;
 
     private RemoteConsoleHost(IHost host)
@@ -30,35 +29,16 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
     public static async Task<RemoteConsoleHost> StartAsync(AgentTarget target, CancellationToken cancellationToken)
     {
         var hostName = target.ConsoleHost ?? (target.RemoteNodes.All(IsLoopback) ? "127.0.0.1" : Dns.GetHostName());
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddSingleton<IHostLifetime, QuietHostLifetime>();
-        builder.Services.AddAkka("capturectl", akka => akka
-            .ConfigureLoggers(loggers =>
-            {
-                loggers.LogLevel = Akka.Event.LogLevel.WarningLevel;
-                loggers.LogConfigOnStart = false;
-                loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
-            })
-            .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "capturectl.hocon"), HoconAddMode.Prepend)
-            .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "controller.hocon"), HoconAddMode.Prepend)
-            .WithRemoting(hostName == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", 0, hostName)
-            .AddCaptureProtocolSerialization());
-
-        var host = builder.Build();
-        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        var host = await ConsoleHost.StartAsync(
+            akka => akka
+                .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "controller.hocon"), HoconAddMode.Prepend)
+                .WithRemoting(hostName == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", 0, hostName)
+                .AddCaptureProtocolSerialization(),
+            cancellationToken).ConfigureAwait(false);
         return new RemoteConsoleHost(host);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var timeout = new CancellationTokenSource(ShutdownTimeout);
-        await _host.StopAsync(timeout.Token).ConfigureAwait(false);
-        _host.Dispose();
-    }
+    public ValueTask DisposeAsync() => ConsoleHost.StopAsync(_host);
 
     private static bool IsLoopback(NodeAddress node) =>
         node.Host == "localhost" || (IPAddress.TryParse(node.Host, out var address) && IPAddress.IsLoopback(address));

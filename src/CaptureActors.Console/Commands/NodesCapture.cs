@@ -153,32 +153,9 @@ public static class NodesCapture
         }
         else
         {
-            var table = new Table().AddColumns("Node", "Name", "Interface", "Size", "Packets", "First packet", "Last packet", "State");
-            table.Columns[3].RightAligned();
-            table.Columns[4].RightAligned();
-            foreach (var reply in replies)
-            {
-                if (reply.Reply is not FileListing listing)
-                {
-                    table.AddRow(Markup.Escape(reply.Node), Markup.Escape(reply.Error ?? ErrorOf(reply.Reply) ?? "-"), "", "", "", "", "", "");
-                    continue;
-                }
-
-                foreach (var file in listing.Files)
-                {
-                    table.AddRow(
-                        Markup.Escape(reply.Node),
-                        Markup.Escape(file.Name),
-                        Markup.Escape(file.Interface),
-                        ByteSize.Format(file.SizeBytes),
-                        file.Packets is { } packets ? TextFormat.Number(packets) : "-",
-                        TextFormat.Time(file.FirstPacketAt),
-                        TextFormat.Time(file.LastPacketAt),
-                        TextFormat.State(file.State));
-                }
-            }
-
-            context.Io.CreateConsole().Write(table);
+            context.Io.CreateConsole().Write(FilesRenderer.Render(
+                replies.Select(r => (r.Node, r.Reply as FileListing, r.Error ?? ErrorOf(r.Reply))),
+                nodeColumn: true));
         }
 
         return replies.All(r => r.Reply is FileListing) ? ExitCodes.Done : ExitCodes.Failed;
