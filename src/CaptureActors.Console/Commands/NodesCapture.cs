@@ -244,7 +244,6 @@ public static class NodesCapture
     {
         CommandFailed failed => failed.Message,
         CaptureRejected rejected => rejected.Message,
-        null => null,
         _ => null,
     };
 }
