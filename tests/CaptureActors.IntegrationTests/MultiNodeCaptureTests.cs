@@ -107,6 +107,16 @@ public sealed class MultiNodeCaptureTests : IDisposable
         var stop = Ctl("packetcapture", "stop", "--all");
         Assert.True(stop.ExitCode == 0, stop.StandardError);
         Assert.All(WaitForAll("stopped"), s => Assert.Equal("by-request", s.GetProperty("status").GetProperty("stopReason").GetString()));
+
+        var files = JsonDocument.Parse(Ctl("packetcapture", "files", "--all", "--json").StandardOutput).RootElement.GetProperty("files");
+        Assert.Equal([Node(0), Node(1)], files.EnumerateArray().Select(f => f.GetProperty("node").GetString()).Order());
+        var first = files.EnumerateArray().First(f => f.GetProperty("node").GetString() == Node(0)).GetProperty("file").GetProperty("name").GetString()!;
+        var delete = Ctl("packetcapture", "delete", "--all", first);
+        Assert.True(delete.ExitCode == 0, delete.StandardError);
+        Assert.Contains($"{Node(0)}: deleted {first}", delete.StandardOutput);
+        var clear = Ctl("packetcapture", "clear", "--all");
+        Assert.True(clear.ExitCode == 0, clear.StandardError);
+        Assert.Empty(JsonDocument.Parse(Ctl("packetcapture", "files", "--all", "--json").StandardOutput).RootElement.GetProperty("files").EnumerateArray());
     }
 
     [PrivilegedFact]

@@ -161,6 +161,56 @@ public static class NodesCapture
         return replies.All(r => r.Reply is FileListing) ? ExitCodes.Done : ExitCodes.Failed;
     }
 
+    /// <summary>
+    /// <c>delete FILE...</c> or <c>clear</c> on several nodes. A name that one node does not have is no error when
+    /// another node deleted it; every other refusal is reported with its node.
+    /// </summary>
+    public static async Task<int> DeleteAsync(NodesContext context, ICaptureProtocol request, bool summaryOnly)
+    {
+        var replies = await context.Nodes.AskAllAsync(request, context.Runtime.AskTimeout).ConfigureAwait(false);
+        var results = replies.Select(r => (r.Node, Result: r.Reply as FilesDeleted)).ToList();
+        var deletedAnywhere = results.SelectMany(r => r.Result?.Deleted ?? []).ToHashSet(StringComparer.Ordinal);
+        var errors = replies.Where(r => r.Reply is not FilesDeleted).Select(r => $"{r.Node}: {r.Error ?? ErrorOf(r.Reply)}").ToList();
+        var refusals = results
+            .SelectMany(r => (r.Result?.Refused ?? []).Select(f => (r.Node, Refusal: f)))
+            .Where(r => r.Refusal.Code != ErrorCode.UnknownFile || !deletedAnywhere.Contains(r.Refusal.Name))
+            .GroupBy(r => (r.Refusal.Name, r.Refusal.Code))
+            .Select(g => g.Key.Code == ErrorCode.UnknownFile
+                ? $"{g.Key.Name}: no selected node has a capture file of that name"
+                : string.Join(Environment.NewLine, g.Select(r => $"{r.Node}: {r.Refusal.Message}")))
+            .ToList();
+        errors.AddRange(refusals);
+
+        if (context.Json)
+        {
+            JsonOutput.Write(context.Io.Out, new { nodes = results.Select(r => new { node = r.Node, deleted = r.Result?.Deleted ?? [] }), errors });
+        }
+        else
+        {
+            foreach (var (node, result) in results.Where(r => r.Result is not null))
+            {
+                if (summaryOnly)
+                {
+                    context.Io.Out.WriteLine($"{node}: removed {result!.Deleted.Count} file{(result.Deleted.Count == 1 ? "" : "s")}");
+                }
+                else
+                {
+                    foreach (var name in result!.Deleted)
+                    {
+                        context.Io.Out.WriteLine($"{node}: deleted {name}");
+                    }
+                }
+            }
+
+            foreach (var error in errors)
+            {
+                context.Io.WriteError(error);
+            }
+        }
+
+        return errors.Count > 0 ? ExitCodes.Failed : ExitCodes.Done;
+    }
+
     private static void WriteStartReport(NodesContext context, CoordinatedStartReport report, IReadOnlyList<NodeStartResult> results)
     {
         var skew = report.Skew is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s.TotalMilliseconds:0.000} ms") : "-";

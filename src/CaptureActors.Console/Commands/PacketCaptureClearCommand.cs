@@ -11,12 +11,14 @@ public static class PacketCaptureClearCommand
         var command = new Command("clear", "Delete every finished capture file of the node");
         command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(
             parseResult,
-            async context =>
+            _ => true,
+            async (context, _) =>
             {
                 var result = await context.Client.RequestAsync<FilesDeleted>(ClearFiles.Instance, context.CancellationToken).ConfigureAwait(false);
                 return FilesDeletedReport.Write(context, result, summaryOnly: true);
             },
-            cancellationToken));
+            cancellationToken,
+            (nodes, _) => NodesCapture.DeleteAsync(nodes, ClearFiles.Instance, summaryOnly: true)));
         return command;
     }
 }

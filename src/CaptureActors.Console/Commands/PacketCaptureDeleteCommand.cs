@@ -13,13 +13,15 @@ public static class PacketCaptureDeleteCommand
         command.Arguments.Add(files);
         command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(
             parseResult,
-            async context =>
+            _ => true,
+            async (context, _) =>
             {
                 var names = context.ParseResult.GetValue(files) ?? [];
                 var result = await context.Client.RequestAsync<FilesDeleted>(new DeleteFiles(names), context.CancellationToken).ConfigureAwait(false);
                 return FilesDeletedReport.Write(context, result, summaryOnly: false);
             },
-            cancellationToken));
+            cancellationToken,
+            (nodes, _) => NodesCapture.DeleteAsync(nodes, new DeleteFiles(nodes.ParseResult.GetValue(files) ?? []), summaryOnly: false)));
         return command;
     }
 }
