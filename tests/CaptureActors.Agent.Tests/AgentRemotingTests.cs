@@ -43,7 +43,7 @@ public sealed class AgentRemotingTests : IDisposable
     {
         var address = AgentSystem.Provider.DefaultAddress;
         Assert.Equal("akka.tcp", address.Protocol);
-        Assert.Equal(AgentRemoteOptions.SystemName, address.System);
+        Assert.Equal(AgentAddress.SystemName, address.System);
         Assert.Equal("127.0.0.1", address.Host);
         Assert.NotEqual(0, AgentPort);
     }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using CaptureActors.Protocol;
 using CaptureActors.Protocol.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,7 @@ public sealed class RemoteAgentClient : IDisposable
 
     /// <summary>The agent guardian at <paramref name="host"/>:<paramref name="port"/> (ActorSelection + ResolveOne).</summary>
     public Task<IActorRef> ResolveAgentAsync(string host, int port, TimeSpan? timeout = null) =>
-        System.ActorSelection($"akka.tcp://capture-agent@{host}:{port}/user/agent").ResolveOne(timeout ?? TimeSpan.FromSeconds(10));
+        System.ActorSelection(AgentAddress.Path(host, port)).ResolveOne(timeout ?? TimeSpan.FromSeconds(10));
 
     public void Dispose()
     {

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Capture;
+using CaptureActors.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,7 @@ public static class AgentHost
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Services.AddAkka(AgentRemoteOptions.SystemName, akka =>
+        builder.Services.AddAkka(AgentAddress.SystemName, akka =>
         {
             akka.ConfigureLoggers(loggers =>
             {

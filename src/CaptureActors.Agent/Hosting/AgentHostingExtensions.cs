@@ -1,5 +1,5 @@
-using Akka.Event;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Capture;
@@ -21,7 +21,7 @@ public static class AgentHostingExtensions
     public static AkkaConfigurationBuilder AddCaptureAgent(this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine) =>
         builder.WithActors((system, registry) =>
         {
-            var guardian = system.ActorOf(AgentGuardian.Props(options, engine), "agent");
+            var guardian = system.ActorOf(AgentGuardian.Props(options, engine), AgentAddress.GuardianName);
             registry.Register<AgentGuardian>(guardian);
             CoordinatedShutdown.Get(system).AddTask(
                 CoordinatedShutdown.PhaseServiceUnbind,

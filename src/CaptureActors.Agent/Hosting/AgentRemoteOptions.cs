@@ -3,9 +3,6 @@ namespace CaptureActors.Agent.Hosting;
 /// <summary>Where an agent listens for controllers and consoles (Akka.Remote, <c>akka.tcp://capture-agent@HOST:PORT</c>).</summary>
 public sealed class AgentRemoteOptions
 {
-    /// <summary>The actor system's name: part of every agent's address, so the same on every node.</summary>
-    public const string SystemName = "capture-agent";
-
     /// <summary>The port agents listen on unless told otherwise (<c>--listen</c>).</summary>
     public const int DefaultPort = 4710;
 
@@ -20,7 +17,4 @@ public sealed class AgentRemoteOptions
 
     /// <summary>The host name or address other nodes use to reach this agent, when it differs from <see cref="Hostname"/>.</summary>
     public string? PublicHostname { get; set; }
-
-    /// <summary>The agent guardian's path on a node listening at <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public static string AgentPath(string host, int port) => $"akka.tcp://{SystemName}@{host}:{port}/user/agent";
 }

@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using CaptureActors.Protocol;
 using CaptureActors.Protocol.Serialization;
 
 namespace CaptureActors.Agent.Hosting;
@@ -10,7 +11,7 @@ public static class AgentRemotingExtensions
     /// <summary>
     /// Listens with Akka.Remote (DotNetty TCP) on <see cref="AgentRemoteOptions.Hostname"/>:<see cref="AgentRemoteOptions.Port"/>,
     /// advertising <see cref="AgentRemoteOptions.PublicHostname"/> when set, and binds the wire format
-    /// (<see cref="ConfigureAgentRemoting"/>). The actor system must be named <see cref="AgentRemoteOptions.SystemName"/>
+    /// (<see cref="ConfigureAgentRemoting"/>). The actor system must be named <see cref="AgentAddress.SystemName"/>
     /// for controllers to find <c>/user/agent</c>. Transport tuning (frame size, failure detector) is in <c>hocon/agent.hocon</c>.
     /// </summary>
     public static AkkaConfigurationBuilder AddAgentRemoting(this AkkaConfigurationBuilder builder, AgentRemoteOptions options)

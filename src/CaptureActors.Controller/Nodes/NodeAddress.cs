@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using CaptureActors.Protocol;
 
 namespace CaptureActors.Controller.Nodes;
 
@@ -10,15 +11,13 @@ namespace CaptureActors.Controller.Nodes;
 /// </summary>
 public sealed partial record NodeAddress(string Name, string Host, int Port)
 {
-    public const string AgentSystemName = "capture-agent";
-    public const string AgentActorPath = "/user/agent";
     private const string Expected = "NAME=HOST:PORT, e.g. gw1=10.0.0.5:4710 or lab1=[::1]:4711 (name: letters, digits, '.', '-')";
 
     [GeneratedRegex(@"^(?<name>[A-Za-z0-9][A-Za-z0-9.\-]{0,62})=(?:\[(?<host6>[0-9A-Fa-f:.]+)\]|(?<host>[A-Za-z0-9.\-]+)):(?<port>\d{1,5})$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     /// <summary>The agent's guardian as an Akka.Remote path.</summary>
-    public string AgentPath => $"akka.tcp://{AgentSystemName}@{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}{AgentActorPath}";
+    public string AgentPath => AgentAddress.Path(Host, Port);
 
     public string Endpoint => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 
