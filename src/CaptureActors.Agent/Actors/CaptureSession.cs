@@ -47,6 +47,9 @@ public sealed class CaptureSession : ReceiveActor
         public InterfaceCaptureResult? Result { get; set; }
         public string? StartError { get; set; }
         public bool Done => Result is not null || StartError is not null;
+
+        /// <summary>Why this interface did not start or ended badly, if it did.</summary>
+        public string? Error => StartError ?? Result?.Error;
     }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -62,6 +65,10 @@ public sealed class CaptureSession : ReceiveActor
     private CaptureRejected? _startFailure;
     private DateTimeOffset? _stoppedAt;
     private DateTimeOffset _activeFrom;
+
+    private bool IsOver => _state is CaptureState.Stopped or CaptureState.Failed;
+
+    private string? FirstInterfaceError => _interfaces.Values.Select(i => i.Error).FirstOrDefault(e => e is not null);
 
     public CaptureSession(Plan plan, AgentOptions options, ICaptureEngine engine, IActorRef starter)
     {
@@ -236,7 +243,7 @@ public sealed class CaptureSession : ReceiveActor
 
     private void FinishIfDone()
     {
-        if (!_interfaces.Values.All(i => i.Done) || _state is CaptureState.Stopped or CaptureState.Failed)
+        if (!_interfaces.Values.All(i => i.Done) || IsOver)
         {
             return;
         }
@@ -283,7 +290,7 @@ public sealed class CaptureSession : ReceiveActor
     {
         var end = _stoppedAt ?? DateTimeOffset.UtcNow;
         var error = _startFailure?.Message
-            ?? _interfaces.Values.Select(i => i.StartError ?? i.Result?.Error).FirstOrDefault(e => e is not null);
+            ?? FirstInterfaceError;
         return new CaptureStatus(
             _plan.Node,
             _state,
@@ -294,7 +301,7 @@ public sealed class CaptureSession : ReceiveActor
             _activeFrom,
             _stoppedAt,
             end - _activeFrom,
-            _state is CaptureState.Stopped or CaptureState.Failed ? _stopReason : null,
+            IsOver ? _stopReason : null,
             error,
             [.. _interfaces.Values.Select(InterfaceStatus)]);
     }
@@ -322,7 +329,7 @@ public sealed class CaptureSession : ReceiveActor
             counters.InterfaceDropped,
             counters.Segments,
             state.Result is { } result ? ToStopReason(result.Reason) : null,
-            state.StartError ?? state.Result?.Error);
+            state.Error);
     }
 
     private void WriteSidecar()
@@ -336,9 +343,9 @@ public sealed class CaptureSession : ReceiveActor
             _plan.Settings,
             _plan.StartedAt,
             _stoppedAt,
-            _state is CaptureState.Stopped or CaptureState.Failed ? _state : CaptureState.Running,
-            _state is CaptureState.Stopped or CaptureState.Failed ? _stopReason : null,
-            _interfaces.Values.Select(i => i.StartError ?? i.Result?.Error).FirstOrDefault(e => e is not null),
+            IsOver ? _state : CaptureState.Running,
+            IsOver ? _stopReason : null,
+            FirstInterfaceError,
             [.. _interfaces.Values.Select(SidecarEntry)]);
         try
         {
@@ -359,7 +366,7 @@ public sealed class CaptureSession : ReceiveActor
         return new SidecarInterface(
             state.Name,
             state.Result is { } result ? ToStopReason(result.Reason) : null,
-            state.StartError ?? state.Result?.Error,
+            state.Error,
             c.PacketsCaptured,
             c.PacketsWritten,
             c.BytesWritten,
