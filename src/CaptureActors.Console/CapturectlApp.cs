@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CaptureActors.Console.Agent;
 using CaptureActors.Console.Commands;
+using CaptureActors.Console.Commands.Probes;
 using CaptureActors.Console.Rendering;
 
 namespace CaptureActors.Console;
@@ -79,6 +80,7 @@ public static class CapturectlApp
         root.Subcommands.Add(packetCapture);
         root.Subcommands.Add(InterfacesCommand.Create(runtime));
         root.Subcommands.Add(NodesCommand.Create(runtime));
+        root.Subcommands.Add(TcpServicesCommand.Create(runtime));
         return root;
     }
 }

@@ -17,6 +17,16 @@ public enum ErrorCode
     IoError,
     Timeout,
     Internal,
+    /// <summary>A probe argument is out of range or malformed (count, size, interval, port, address).</summary>
+    InvalidArgument,
+    /// <summary>A host name did not resolve, or resolved to no address of the asked family.</summary>
+    UnknownHost,
+    /// <summary>A probe was stopped before its end (Ctrl-C, the requester went away).</summary>
+    Cancelled,
+    /// <summary>A change was refused because it would harm the node (e.g. the agent's own link), or lacks <c>--yes</c>.</summary>
+    Refused,
+    /// <summary>The node stopped answering (its agent died or the network to it broke) before the request ended.</summary>
+    NodeLost,
 }
 
 /// <summary>Generic failure reply: what failed and why, in words a user can act on.</summary>

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Capture;
+using CaptureActors.Probes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -33,7 +34,7 @@ public sealed class AgentTestHost : IDisposable
 
     public IActorRef Agent { get; }
 
-    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1")
+    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null)
     {
         var options = new AgentOptions
         {
@@ -46,7 +47,7 @@ public sealed class AgentTestHost : IDisposable
             .ConfigureServices(services => services.AddAkka("agent-test", builder =>
             {
                 builder.AddHocon(Akka.TestKit.TestKitBase.DefaultConfig, HoconAddMode.Append);
-                builder.AddCaptureAgent(options, engine);
+                builder.AddCaptureAgent(options, engine, probes);
             }))
             .Build();
         host.StartAsync().GetAwaiter().GetResult();

@@ -14,20 +14,10 @@ namespace CaptureActors.IntegrationTests;
 [Collection(PrivilegedCollection.Name)]
 public sealed class MultiNodeCaptureTests : IDisposable
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private readonly TempDirectory _root = new("ca-multi-");
-    private readonly List<CaptureAgentProcess> _agents = [];
-    private readonly List<string> _nodeArguments = [];
+    private static readonly TimeSpan Bound = AgentCluster.Bound;
+    private readonly AgentCluster _cluster = new("ca-multi-");
 
-    public void Dispose()
-    {
-        foreach (var agent in _agents)
-        {
-            agent.Dispose();
-        }
-
-        _root.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [PrivilegedFact]
     public void A_coordinated_capture_on_three_agents_merges_every_packet_of_every_node_once_in_time_order()
@@ -57,7 +47,7 @@ public sealed class MultiNodeCaptureTests : IDisposable
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Contains("start skew", result.StandardOutput);
 
-        var downloads = Path.Combine(_root.Path, "downloads");
+        var downloads = Path.Combine(_cluster.RootPath, "downloads");
         var merged = Path.Combine(downloads, "all.pcapng");
         var download = Ctl("packetcapture", "download", "--all", "-o", downloads, "--merge", merged);
         Assert.True(download.ExitCode == 0, download.StandardOutput + download.StandardError);
@@ -127,7 +117,7 @@ public sealed class MultiNodeCaptureTests : IDisposable
         using var console = StartCtl("packetcapture", "start", "--all", "-i", "lo");
         WaitForAll("running");
 
-        ProcessRunner.Run("kill", "-9", _agents[1].ProcessId.ToString(CultureInfo.InvariantCulture)).EnsureSuccess("kill");
+        ProcessRunner.Run("kill", "-9", _cluster.Agents[1].ProcessId.ToString(CultureInfo.InvariantCulture)).EnsureSuccess("kill");
         var deadline = DateTime.UtcNow + Bound;
         while (!console.StandardOutput.Contains($"{Node(1)}: node '{Node(1)}' did not answer", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
@@ -172,7 +162,7 @@ public sealed class MultiNodeCaptureTests : IDisposable
         {
             foreach (var client in new[] { first, second })
             {
-                var reference = await client.ResolveAgentAsync("127.0.0.1", _agents[agent].Port);
+                var reference = await client.ResolveAgentAsync("127.0.0.1", _cluster.Agents[agent].Port);
                 var index = agent;
                 for (var i = 0; i < 25; i++)
                 {
@@ -194,23 +184,13 @@ public sealed class MultiNodeCaptureTests : IDisposable
         Assert.Equal(0, Ctl("packetcapture", "stop", "--all").ExitCode);
     }
 
-    private static string Node(int index) => $"node{index + 1}";
+    private static string Node(int index) => AgentCluster.Node(index);
 
-    private void StartAgents(int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            var agent = CaptureAgentProcess.Start(Path.Combine(_root.Path, Node(i)), Node(i));
-            _agents.Add(agent);
-            _nodeArguments.AddRange(["--node", $"{Node(i)}=127.0.0.1:{agent.Port}"]);
-        }
-    }
+    private void StartAgents(int count) => _cluster.Start(count);
 
-    private ProcessResult Ctl(params string[] arguments) =>
-        ProcessRunner.Run(Capturectl.Executable, [.. arguments, .. _nodeArguments], Bound);
+    private ProcessResult Ctl(params string[] arguments) => _cluster.Ctl(arguments);
 
-    private RunningCommand StartCtl(params string[] arguments) =>
-        new(Capturectl.Executable, [.. arguments, .. _nodeArguments]);
+    private RunningCommand StartCtl(params string[] arguments) => _cluster.StartCtl(arguments);
 
     /// <summary>Polls <c>status --all --json</c> until every node's capture is in <paramref name="state"/>.</summary>
     private IReadOnlyList<JsonElement> WaitForAll(string state)

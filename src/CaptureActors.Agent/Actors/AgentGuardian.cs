@@ -2,13 +2,15 @@ using Akka.Actor;
 using Akka.Event;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Capture;
+using CaptureActors.Probes;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Agent.Actors;
 
 /// <summary>
 /// <c>/user/agent</c>: the node. Answers identity and interface inventory itself and routes capture commands to
-/// <c>capture</c> (<see cref="CaptureSupervisor"/>) and file commands to <c>files</c> (<see cref="FileStore"/>).
+/// <c>capture</c> (<see cref="CaptureSupervisor"/>), file commands to <c>files</c> (<see cref="FileStore"/>) and
+/// probes to <c>probes</c> (<see cref="ProbeRouter"/>).
 /// Consoles and controllers talk only to this actor.
 /// </summary>
 public sealed class AgentGuardian : ReceiveActor
@@ -21,23 +23,31 @@ public sealed class AgentGuardian : ReceiveActor
     private readonly ICaptureEngine _engine;
     private readonly IActorRef _capture;
     private readonly IActorRef _files;
+    private readonly IActorRef _probes;
 
-    public AgentGuardian(AgentOptions options, ICaptureEngine engine)
+    public AgentGuardian(AgentOptions options, ICaptureEngine engine, ProbeCatalog probes)
     {
         _options = options;
         _engine = engine;
         _capture = Context.ActorOf(CaptureSupervisor.Props(options, engine), "capture");
         _files = Context.ActorOf(FileStore.Props(options), "files");
+        _probes = Context.ActorOf(ProbeRouter.Props(probes), "probes");
 
         Receive<ICaptureCommand>(m => _capture.Forward(m));
         Receive<CaptureSupervisor.Shutdown>(m => _capture.Forward(m));
         Receive<IFileCommand>(m => _files.Forward(m));
+        Receive<IProbeCommand>(m => _probes.Forward(m));
+        Receive<CancelProbe>(m => _probes.Forward(m));
         Receive<IdentifyAgent>(_ => Sender.Tell(new AgentIdentity(_options.NodeName, Version, _options.DataDirectory, DateTimeOffset.UtcNow)));
         Receive<ListInterfaces>(_ => HandleListInterfaces());
     }
 
-    public static Props Props(AgentOptions options, ICaptureEngine engine) =>
-        Akka.Actor.Props.Create(() => new AgentGuardian(options, engine));
+    /// <param name="probes">The node's probes; by default the real machine's.</param>
+    public static Props Props(AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null)
+    {
+        var catalog = probes ?? new ProbeCatalog(new ProbeEnvironment());
+        return Akka.Actor.Props.Create(() => new AgentGuardian(options, engine, catalog));
+    }
 
     protected override void PreStart() =>
         _log.Info("Agent {0} {1} serves data directory {2}", _options.NodeName, Version, _options.DataDirectory);

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Hosting;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Capture;
+using CaptureActors.Probes;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Agent.Hosting;
@@ -18,10 +19,12 @@ public static class AgentHostingExtensions
     /// <see cref="ActorRegistry"/>: <c>registry.Get&lt;AgentGuardian&gt;()</c>; every protocol request goes to it.
     /// When the actor system shuts down, a running capture is stopped first with reason <c>agent-shutdown</c>.
     /// </summary>
-    public static AkkaConfigurationBuilder AddCaptureAgent(this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine) =>
+    /// <param name="probes">The node's probes; null for the real machine's.</param>
+    public static AkkaConfigurationBuilder AddCaptureAgent(
+        this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null) =>
         builder.WithActors((system, registry) =>
         {
-            var guardian = system.ActorOf(AgentGuardian.Props(options, engine), AgentAddress.GuardianName);
+            var guardian = system.ActorOf(AgentGuardian.Props(options, engine, probes), AgentAddress.GuardianName);
             registry.Register<AgentGuardian>(guardian);
             CoordinatedShutdown.Get(system).AddTask(
                 CoordinatedShutdown.PhaseServiceUnbind,

@@ -62,6 +62,14 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
 
         // ErrorCode.cs
         ["CommandFailed"] = typeof(CommandFailed),
+
+        // Probes/ProbeMessages.cs
+        ["CancelProbe"] = typeof(CancelProbe),
+        ["ProbeFailed"] = typeof(ProbeFailed),
+
+        // Probes/SocketMessages.cs
+        ["ListTcpServices"] = typeof(ListTcpServices),
+        ["TcpServicesReport"] = typeof(TcpServicesReport),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> ManifestsByType =

@@ -57,5 +57,11 @@ internal static class ProtocolSamples
         IdentifyAgent.Instance,
         new AgentIdentity("ops-7", "0.1.0", "/var/lib/capture", Started),
         new CommandFailed(ErrorCode.IoError, "disk full: 0 bytes free on /var/lib/capture"),
+
+        // Probes
+        new CancelProbe("p-1"),
+        new ProbeFailed("p-1", ErrorCode.UnknownHost, "no address for mx.example.invalid"),
+        new ListTcpServices("p-2"),
+        new TcpServicesReport("p-2", [new ListeningService("sshd", 812, "root", "IPv6", "tcp", "*", 22)]),
     ];
 }

@@ -27,6 +27,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "ListFiles", "FileListing", "DeleteFiles", "ClearFiles", "FilesDeleted", "ReadFileChunk", "FileChunk",
         "ListInterfaces", "InterfaceListing", "IdentifyAgent", "AgentIdentity",
         "CommandFailed",
+        "CancelProbe", "ProbeFailed",
+        "ListTcpServices", "TcpServicesReport",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);

@@ -1,0 +1,50 @@
+using CaptureActors.Probes.Sockets;
+using CaptureActors.Protocol;
+
+namespace CaptureActors.Probes;
+
+/// <summary>
+/// Every probe a node can run: the request type, the code that runs it and the longest it may take. The agent's
+/// probe actors look requests up here; a request of a type not listed is refused.
+/// </summary>
+public sealed class ProbeCatalog
+{
+    /// <summary>Ceiling of a probe that did not name its own.</summary>
+    public static readonly TimeSpan DefaultCeiling = TimeSpan.FromSeconds(60);
+
+    private readonly Dictionary<Type, Entry> _entries = [];
+
+    public ProbeCatalog(ProbeEnvironment environment)
+    {
+        Environment = environment;
+        var sockets = new SocketTable(environment);
+        Add<ListTcpServices>((command, context) => TcpServicesProbe.RunAsync(sockets, command, context));
+    }
+
+    public ProbeEnvironment Environment { get; }
+
+    public bool Knows(IProbeCommand command) => _entries.ContainsKey(command.GetType());
+
+    /// <summary>The longest <paramref name="command"/> may run before it is cancelled and reported as timed out.</summary>
+    public TimeSpan Ceiling(IProbeCommand command) =>
+        _entries.TryGetValue(command.GetType(), out var entry) ? entry.Ceiling(command) : DefaultCeiling;
+
+    /// <summary>
+    /// Runs <paramref name="command"/>. Fails with <see cref="ProbeException"/> for a specific refusal, with
+    /// <see cref="OperationCanceledException"/> when cancelled before it has a result.
+    /// </summary>
+    public Task<IProbeResult> RunAsync(IProbeCommand command, ProbeContext context) =>
+        _entries.TryGetValue(command.GetType(), out var entry)
+            ? entry.Run(command, context)
+            : throw new ProbeException(ErrorCode.InvalidArgument, $"this agent has no probe for {command.GetType().Name}");
+
+    /// <summary>Adds (or, for a type already listed, replaces) the probe for <typeparamref name="TCommand"/>.</summary>
+    /// <param name="ceiling">The longest a request may run; <see cref="DefaultCeiling"/> when null.</param>
+    public void Add<TCommand>(Func<TCommand, ProbeContext, Task<IProbeResult>> run, Func<TCommand, TimeSpan>? ceiling = null)
+        where TCommand : IProbeCommand =>
+        _entries[typeof(TCommand)] = new Entry(
+            (command, context) => run((TCommand)command, context),
+            command => ceiling?.Invoke((TCommand)command) ?? DefaultCeiling);
+
+    private sealed record Entry(Func<IProbeCommand, ProbeContext, Task<IProbeResult>> Run, Func<IProbeCommand, TimeSpan> Ceiling);
+}
