@@ -1,3 +1,4 @@
+using CaptureActors.Probes.Netstat;
 using CaptureActors.Probes.Sockets;
 using CaptureActors.Protocol;
 
@@ -19,6 +20,11 @@ public sealed class ProbeCatalog
         Environment = environment;
         var sockets = new SocketTable(environment);
         Add<ListTcpServices>((command, context) => TcpServicesProbe.RunAsync(sockets, command, context));
+        Add<ListNetstatSockets>((command, context) => NetstatSocketsProbe.RunAsync(sockets, command, context));
+        Add<ListNetstatInterfaces>((command, context) => NetstatInterfacesProbe.RunAsync(environment, command, context));
+        Add<ListNetstatRoutes>((command, context) => NetstatRoutesProbe.RunAsync(environment, command, context));
+        Add<ListNetstatListenQueues>(NetstatListenProbe.RunAsync);
+        Add<WatchNetstatTraffic>((command, context) => NetstatTrafficProbe.RunAsync(environment, command, context), NetstatTrafficProbe.Ceiling);
     }
 
     public ProbeEnvironment Environment { get; }

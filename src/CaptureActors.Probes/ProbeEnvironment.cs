@@ -10,4 +10,7 @@ public sealed record ProbeEnvironment
 
     /// <summary>The password database used to name socket owners (<c>/etc/passwd</c>).</summary>
     public string PasswdFile { get; init; } = "/etc/passwd";
+
+    /// <summary>Where sysfs lists the network interfaces (<c>/sys/class/net</c>): MTU and hardware address.</summary>
+    public string SysClassNetRoot { get; init; } = "/sys/class/net";
 }

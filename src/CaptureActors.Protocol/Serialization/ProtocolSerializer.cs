@@ -70,6 +70,19 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         // Probes/SocketMessages.cs
         ["ListTcpServices"] = typeof(ListTcpServices),
         ["TcpServicesReport"] = typeof(TcpServicesReport),
+
+        // Probes/NetstatMessages.cs
+        ["ListNetstatSockets"] = typeof(ListNetstatSockets),
+        ["NetstatSocketsReport"] = typeof(NetstatSocketsReport),
+        ["ListNetstatInterfaces"] = typeof(ListNetstatInterfaces),
+        ["NetstatInterfacesReport"] = typeof(NetstatInterfacesReport),
+        ["ListNetstatRoutes"] = typeof(ListNetstatRoutes),
+        ["NetstatRoutesReport"] = typeof(NetstatRoutesReport),
+        ["ListNetstatListenQueues"] = typeof(ListNetstatListenQueues),
+        ["NetstatListenReport"] = typeof(NetstatListenReport),
+        ["WatchNetstatTraffic"] = typeof(WatchNetstatTraffic),
+        ["TrafficSample"] = typeof(TrafficSample),
+        ["NetstatTrafficReport"] = typeof(NetstatTrafficReport),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> ManifestsByType =

@@ -24,6 +24,8 @@ internal static class ProtocolSamples
         "ops-7_eth0_20261124T140307_0003.pcap", "c-20261124-140307", "eth0", 12_345_678, 100_150, Started, Started.AddMinutes(89), Started.AddMinutes(90), CaptureFileState.Writing,
         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
 
+    private static readonly InterfaceTraffic Traffic = new("eth0", 120, 1, 2, 96_000, 80, 3, 4, 11_000, 5);
+
     /// <summary>Deterministic, non-repeating bytes (a chunk of a pcap file in spirit).</summary>
     public static byte[] Payload(int length)
     {
@@ -63,5 +65,18 @@ internal static class ProtocolSamples
         new ProbeFailed("p-1", ErrorCode.UnknownHost, "no address for mx.example.invalid"),
         new ListTcpServices("p-2"),
         new TcpServicesReport("p-2", [new ListeningService("sshd", 812, "root", "IPv6", "tcp", "*", 22)]),
+        new ListNetstatSockets("p-3"),
+        new NetstatSocketsReport("p-3", [new NetstatSocket("tcp6", 17, 2896, "fd00::7", 25, "fd00::9", 51234, "ESTABLISHED")]),
+        new ListNetstatInterfaces("p-4"),
+        new NetstatInterfacesReport("p-4", [new InterfaceStatistics(
+            "eth0", 1500, "52:54:00:12:34:56", [new InterfaceAddress("10.0.0.0/24", "10.0.0.7"), new InterfaceAddress("fe80::/64", "fe80::5054:ff:fe12:3456")],
+            1_000_001, 2, 3, 1_400_000_004, 900_005, 6, 7, 120_000_008, 9)]),
+        new ListNetstatRoutes("p-5"),
+        new NetstatRoutesReport("p-5", [new RouteEntry("IPv4", "default", "10.0.0.1", "UG", "eth0", 100)]),
+        new ListNetstatListenQueues("p-6"),
+        new NetstatListenReport("p-6", [new ListenQueue("IPv4", "127.0.0.1", 25, 3, 1, 37, 123_456)]),
+        new WatchNetstatTraffic("p-7", TimeSpan.FromMilliseconds(500), 20),
+        new TrafficSample("p-7", 4, Started, TimeSpan.FromMilliseconds(503), [Traffic]),
+        new NetstatTrafficReport("p-7", 20, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10.02), "count", [Traffic with { Name = "lo" }]),
     ];
 }

@@ -29,6 +29,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
         "ListTcpServices", "TcpServicesReport",
+        "ListNetstatSockets", "NetstatSocketsReport", "ListNetstatInterfaces", "NetstatInterfacesReport", "ListNetstatRoutes", "NetstatRoutesReport",
+        "ListNetstatListenQueues", "NetstatListenReport", "WatchNetstatTraffic", "TrafficSample", "NetstatTrafficReport",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);
