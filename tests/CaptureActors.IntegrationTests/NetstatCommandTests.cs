@@ -83,6 +83,26 @@ public sealed class NetstatCommandTests : IDisposable
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(600), Capturectl.CommandTimeout);
     }
 
+    [Fact]
+    public void Ctrl_c_ends_netstat_traffic_with_the_totals_of_what_it_measured()
+    {
+        using var running = new Capturectl(_data.Path).Start("netstat", "traffic", "--interval", "200ms");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!running.StandardOutput.Contains("sample 2 at", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(50);
+        }
+
+        running.Signal(2);
+        var result = running.WaitForExit(TimeSpan.FromSeconds(15));
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("ended by cancelled", result.StandardOutput, StringComparison.Ordinal);
+        var samples = result.Lines.Count(l => l.StartsWith("sample ", StringComparison.Ordinal));
+        Assert.True(samples >= 2, result.StandardOutput);
+        Assert.Contains($"{samples} sample(s) of 200ms", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--interval", "50ms", "allowed 100ms to 1h")]
     [InlineData("--interval", "2h", "allowed 100ms to 1h")]
