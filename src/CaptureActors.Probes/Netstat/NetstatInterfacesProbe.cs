@@ -52,7 +52,17 @@ public static class NetstatInterfacesProbe
     private static Dictionary<string, IReadOnlyList<InterfaceAddress>> ReadAddresses()
     {
         var result = new Dictionary<string, IReadOnlyList<InterfaceAddress>>(StringComparer.Ordinal);
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        NetworkInterface[] nics;
+        try
+        {
+            nics = NetworkInterface.GetAllNetworkInterfaces();
+        }
+        catch (NetworkInformationException e)
+        {
+            throw new ProbeException(ErrorCode.IoError, $"cannot list the interfaces' addresses: {e.Message}", e);
+        }
+
+        foreach (var nic in nics)
         {
             result[nic.Name] = nic.GetIPProperties().UnicastAddresses
                 .Select(a => new InterfaceAddress(Prefixes.Text(a.Address, a.PrefixLength), Prefixes.WithoutScope(a.Address).ToString()))
