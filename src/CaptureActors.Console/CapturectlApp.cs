@@ -81,6 +81,7 @@ public static class CapturectlApp
         root.Subcommands.Add(InterfacesCommand.Create(runtime));
         root.Subcommands.Add(NodesCommand.Create(runtime));
         root.Subcommands.Add(TcpServicesCommand.Create(runtime));
+        root.Subcommands.Add(DiagnosticCommand.Create(runtime));
         return root;
     }
 }

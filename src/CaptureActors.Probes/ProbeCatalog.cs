@@ -1,3 +1,5 @@
+using CaptureActors.Probes.Dns;
+using CaptureActors.Probes.Smtp;
 using CaptureActors.Probes.Sockets;
 using CaptureActors.Protocol;
 
@@ -19,9 +21,13 @@ public sealed class ProbeCatalog
         Environment = environment;
         var sockets = new SocketTable(environment);
         Add<ListTcpServices>((command, context) => TcpServicesProbe.RunAsync(sockets, command, context));
+        Add<SmtpPing>((command, context) => SmtpPingProbe.RunAsync(Resolver, command, context), SmtpPingArguments.Ceiling);
     }
 
     public ProbeEnvironment Environment { get; }
+
+    /// <summary>The node's DNS resolver and its cache, shared by every probe (smtpping looks up through it; flush empties it).</summary>
+    public NodeResolver Resolver { get; } = new();
 
     public bool Knows(IProbeCommand command) => _entries.ContainsKey(command.GetType());
 

@@ -70,6 +70,11 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         // Probes/SocketMessages.cs
         ["ListTcpServices"] = typeof(ListTcpServices),
         ["TcpServicesReport"] = typeof(TcpServicesReport),
+
+        // Probes/SmtpMessages.cs
+        ["SmtpPing"] = typeof(SmtpPing),
+        ["SmtpPhaseCompleted"] = typeof(SmtpPhaseCompleted),
+        ["SmtpPingReport"] = typeof(SmtpPingReport),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> ManifestsByType =

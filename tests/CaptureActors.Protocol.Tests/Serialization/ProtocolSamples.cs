@@ -24,6 +24,15 @@ internal static class ProtocolSamples
         "ops-7_eth0_20261124T140307_0003.pcap", "c-20261124-140307", "eth0", 12_345_678, 100_150, Started, Started.AddMinutes(89), Started.AddMinutes(90), CaptureFileState.Writing,
         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
 
+    private static readonly SmtpCapabilities SmtpEhlo = new(
+        "mail.example.test Hello [127.0.0.1]", ["SIZE 10240000", "8BITMIME", "PIPELINING", "STARTTLS", "AUTH PLAIN"], true, 10_240_000, true, true, true, true, true, true, ["PLAIN"]);
+
+    private static readonly SmtpPhaseResult[] SmtpPhases =
+    [
+        new(SmtpPhase.Dns, true, TimeSpan.FromMilliseconds(3.5), 0, "MX mail.example.test (preference 10) -> 127.0.0.1"),
+        new(SmtpPhase.RcptTo, false, TimeSpan.FromMilliseconds(1.25), 550, "550 5.1.1 <postmaster@example.test>: Recipient address rejected"),
+    ];
+
     /// <summary>Deterministic, non-repeating bytes (a chunk of a pcap file in spirit).</summary>
     public static byte[] Payload(int length)
     {
@@ -63,5 +72,24 @@ internal static class ProtocolSamples
         new ProbeFailed("p-1", ErrorCode.UnknownHost, "no address for mx.example.invalid"),
         new ListTcpServices("p-2"),
         new TcpServicesReport("p-2", [new ListeningService("sshd", 812, "root", "IPv6", "tcp", "*", 22)]),
+        new SmtpPing("p-3", "example.test", 2525, "probe@ops-7.example", "postmaster@example.test", true, true, TimeSpan.FromSeconds(7), "[fd00::53]:5353"),
+        new SmtpPhaseCompleted("p-3", SmtpPhases[0]),
+        new SmtpPingReport(
+            "p-3",
+            "example.test",
+            2525,
+            SmtpHostSource.Mx,
+            [new SmtpMxHost("mail.example.test", 10, ["127.0.0.1", "::1"]), new SmtpMxHost("backup.example.test", 20, [])],
+            "mail.example.test",
+            10,
+            "127.0.0.1",
+            "mail.example.test ESMTP ready",
+            SmtpEhlo,
+            SmtpEhlo with { StartTls = false, AuthMechanisms = ["PLAIN", "LOGIN", "XOAUTH2"] },
+            new SmtpTlsSession("Tls13", "TLS_AES_256_GCM_SHA384", "CN=mail.example.test", "CN=Test CA", Started, Started.AddDays(90), "0123456789ABCDEF0123456789ABCDEF01234567", false, ["RemoteCertificateChainErrors: UntrustedRoot"]),
+            SmtpPhases,
+            false,
+            SmtpPhase.RcptTo,
+            "rcpt-to refused: 550 5.1.1 <postmaster@example.test>: Recipient address rejected"),
     ];
 }

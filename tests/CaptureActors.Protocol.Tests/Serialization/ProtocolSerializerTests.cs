@@ -29,6 +29,7 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
         "ListTcpServices", "TcpServicesReport",
+        "SmtpPing", "SmtpPhaseCompleted", "SmtpPingReport",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);
