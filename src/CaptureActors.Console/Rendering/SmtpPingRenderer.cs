@@ -30,7 +30,8 @@ public static class SmtpPingRenderer
                 SmtpHostSource.ImplicitMx => "implicit MX: the domain has no MX record",
                 _ => "IP address given",
             };
-            grid.AddRow("mail host", Markup.Escape($"{report.Host} [{report.Address}] ({how})"));
+            var host = report.Host == report.Address ? report.Host : $"{report.Host} [{report.Address}]";
+            grid.AddRow("mail host", Markup.Escape($"{host} ({how})"));
         }
 
         if (report.Banner is not null)
