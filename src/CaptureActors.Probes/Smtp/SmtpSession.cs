@@ -288,6 +288,12 @@ internal sealed class SmtpSession(NodeResolver resolver, SmtpPing command, Probe
             var within = $"no answer within {Seconds(command.Timeout)}";
             throw Failed(phase, watch, new SmtpPhaseFailure(null, within, $"{name}: {within}"));
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C, the requester gone, or the probe's ceiling: the report still tells what was seen (design: a
+            // probe that can summarise answers with its result).
+            throw Failed(phase, watch, new SmtpPhaseFailure(null, "stopped before it ended", $"{name}: stopped before it ended (cancelled)"));
+        }
         catch (SmtpPhaseFailure e)
         {
             throw Failed(phase, watch, e);

@@ -151,6 +151,20 @@ public sealed class SmtpPingProbeTests
         Assert.Equal("127.0.0.1", report.Address);
     }
 
+    [Fact]
+    public async Task An_ipv6_target_is_connected_to_as_given()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.IPv6Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var (report, _) = await RunAsync(Ping("::1", port));
+
+        Assert.Equal(SmtpPhase.Connect, report.FailedPhase);
+        Assert.Equal($"connect: [::1]:{port} refused the connection", report.Verdict);
+    }
+
     [Theory]
     [InlineData("127.0.0.1", 0, null, null, "port 0 is out of range 1..65535")]
     [InlineData("127.0.0.1", 25, "not-an-address", null, "--from 'not-an-address' is not a valid address")]
