@@ -8,9 +8,11 @@ public sealed class SmtpPingCommandTests : IDisposable
 {
     private readonly TempDirectory _data = new("ca-smtpping-");
     private readonly SmtpTestServer _smtp = SmtpTestServer.Start();
+    private readonly AgentCluster _cluster = new("ca-smtpping-");
 
     public void Dispose()
     {
+        _cluster.Dispose();
         _smtp.Dispose();
         _data.Dispose();
     }
@@ -94,5 +96,22 @@ public sealed class SmtpPingCommandTests : IDisposable
         Assert.Contains("--from 'not an address' is not a valid address", badFrom.StandardError);
         Assert.Equal(2, badTimeout.ExitCode);
         Assert.Contains("--timeout 500ms is out of range: allowed 1s to 2m", badTimeout.StandardError);
+    }
+
+    [Fact]
+    public void On_all_nodes_each_agent_reaches_the_server_and_reports_under_its_name()
+    {
+        _cluster.Start(2);
+
+        var json = _cluster.Ctl("diagnostic", "network", "smtpping", _smtp.Target, "--all", "--json");
+        var text = _cluster.Ctl("diagnostic", "network", "smtpping", _smtp.Target, "--all");
+
+        Assert.True(json.ExitCode == 0, json.StandardOutput + json.StandardError);
+        var nodes = System.Text.Json.JsonDocument.Parse(json.StandardOutput).RootElement.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal([AgentCluster.Node(0), AgentCluster.Node(1)], nodes.Select(n => n.GetProperty("node").GetString()).Order(StringComparer.Ordinal));
+        Assert.All(nodes, n => Assert.True(n.GetProperty("result").GetProperty("succeeded").GetBoolean(), n.ToString()));
+        Assert.True(text.ExitCode == 0, text.StandardOutput + text.StandardError);
+        Assert.Contains(text.Lines, l => l.StartsWith($"{AgentCluster.Node(0)}: banner ", StringComparison.Ordinal));
+        Assert.Contains(text.Lines, l => l.StartsWith($"{AgentCluster.Node(1)}: banner ", StringComparison.Ordinal));
     }
 }
