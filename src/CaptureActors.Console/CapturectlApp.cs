@@ -82,6 +82,7 @@ public static class CapturectlApp
         root.Subcommands.Add(NodesCommand.Create(runtime));
         root.Subcommands.Add(TcpServicesCommand.Create(runtime));
         root.Subcommands.Add(NetstatCommand.Create(runtime));
+        root.Subcommands.Add(DiagnosticCommand.Create(runtime));
         return root;
     }
 }

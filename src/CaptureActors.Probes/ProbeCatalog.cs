@@ -1,4 +1,6 @@
 using CaptureActors.Probes.Netstat;
+using CaptureActors.Probes.Dns;
+using CaptureActors.Probes.Smtp;
 using CaptureActors.Probes.Sockets;
 using CaptureActors.Protocol;
 
@@ -25,9 +27,13 @@ public sealed class ProbeCatalog
         Add<ListNetstatRoutes>((command, context) => NetstatRoutesProbe.RunAsync(environment, command, context));
         Add<ListNetstatListenQueues>(NetstatListenProbe.RunAsync);
         Add<WatchNetstatTraffic>((command, context) => NetstatTrafficProbe.RunAsync(environment, command, context), NetstatTrafficProbe.Ceiling);
+        Add<SmtpPing>((command, context) => SmtpPingProbe.RunAsync(Resolver, command, context), SmtpPingArguments.Ceiling);
     }
 
     public ProbeEnvironment Environment { get; }
+
+    /// <summary>The node's DNS resolver and its cache, shared by every probe (smtpping looks up through it; flush empties it).</summary>
+    public NodeResolver Resolver { get; } = new();
 
     public bool Knows(IProbeCommand command) => _entries.ContainsKey(command.GetType());
 

@@ -83,6 +83,10 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["WatchNetstatTraffic"] = typeof(WatchNetstatTraffic),
         ["TrafficSample"] = typeof(TrafficSample),
         ["NetstatTrafficReport"] = typeof(NetstatTrafficReport),
+        // Probes/SmtpMessages.cs
+        ["SmtpPing"] = typeof(SmtpPing),
+        ["SmtpPhaseCompleted"] = typeof(SmtpPhaseCompleted),
+        ["SmtpPingReport"] = typeof(SmtpPingReport),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> ManifestsByType =

@@ -25,6 +25,14 @@ internal static class ProtocolSamples
         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
 
     private static readonly InterfaceTraffic Traffic = new("eth0", 120, 1, 2, 96_000, 80, 3, 4, 11_000, 5);
+    private static readonly SmtpCapabilities SmtpEhlo = new(
+        "mail.example.test Hello [127.0.0.1]", ["SIZE 10240000", "8BITMIME", "PIPELINING", "STARTTLS", "AUTH PLAIN"], true, 10_240_000, true, true, true, true, true, true, ["PLAIN"]);
+
+    private static readonly SmtpPhaseResult[] SmtpPhases =
+    [
+        new(SmtpPhase.Dns, true, TimeSpan.FromMilliseconds(3.5), 0, "MX mail.example.test (preference 10) -> 127.0.0.1"),
+        new(SmtpPhase.RcptTo, false, TimeSpan.FromMilliseconds(1.25), 550, "550 5.1.1 <postmaster@example.test>: Recipient address rejected"),
+    ];
 
     /// <summary>Deterministic, non-repeating bytes (a chunk of a pcap file in spirit).</summary>
     public static byte[] Payload(int length)
@@ -78,5 +86,24 @@ internal static class ProtocolSamples
         new WatchNetstatTraffic("p-7", TimeSpan.FromMilliseconds(500), 20),
         new TrafficSample("p-7", 4, Started, TimeSpan.FromMilliseconds(503), [Traffic]),
         new NetstatTrafficReport("p-7", 20, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10.02), "count", [Traffic with { Name = "lo" }]),
+        new SmtpPing("p-3", "example.test", 2525, "probe@ops-7.example", "postmaster@example.test", true, true, TimeSpan.FromSeconds(7), "[fd00::53]:5353"),
+        new SmtpPhaseCompleted("p-3", SmtpPhases[0]),
+        new SmtpPingReport(
+            "p-3",
+            "example.test",
+            2525,
+            SmtpHostSource.Mx,
+            [new SmtpMxHost("mail.example.test", 10, ["127.0.0.1", "::1"]), new SmtpMxHost("backup.example.test", 20, [])],
+            "mail.example.test",
+            10,
+            "127.0.0.1",
+            "mail.example.test ESMTP ready",
+            SmtpEhlo,
+            SmtpEhlo with { StartTls = false, AuthMechanisms = ["PLAIN", "LOGIN", "XOAUTH2"] },
+            new SmtpTlsSession("Tls13", "TLS_AES_256_GCM_SHA384", "CN=mail.example.test", "CN=Test CA", Started, Started.AddDays(90), "0123456789ABCDEF0123456789ABCDEF01234567", false, ["RemoteCertificateChainErrors: UntrustedRoot"]),
+            SmtpPhases,
+            false,
+            SmtpPhase.RcptTo,
+            "rcpt-to refused: 550 5.1.1 <postmaster@example.test>: Recipient address rejected"),
     ];
 }

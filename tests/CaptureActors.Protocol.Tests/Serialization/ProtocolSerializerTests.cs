@@ -31,6 +31,7 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "ListTcpServices", "TcpServicesReport",
         "ListNetstatSockets", "NetstatSocketsReport", "ListNetstatInterfaces", "NetstatInterfacesReport", "ListNetstatRoutes", "NetstatRoutesReport",
         "ListNetstatListenQueues", "NetstatListenReport", "WatchNetstatTraffic", "TrafficSample", "NetstatTrafficReport",
+        "SmtpPing", "SmtpPhaseCompleted", "SmtpPingReport",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);
