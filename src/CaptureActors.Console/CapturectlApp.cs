@@ -81,6 +81,13 @@ public static class CapturectlApp
         root.Subcommands.Add(InterfacesCommand.Create(runtime));
         root.Subcommands.Add(NodesCommand.Create(runtime));
         root.Subcommands.Add(TcpServicesCommand.Create(runtime));
+        // TEMPORARY (branch ether): the lead merges this with smtpping's DiagnosticCommand into one 'diagnostic network' group.
+        var diagnostic = new Command("diagnostic", "Network diagnostics");
+        var network = new Command("network", "Neighbour caches, flushes and service checks");
+        DiagnosticNetworkNeighbourCommands.AddTo(network, runtime);
+        diagnostic.Subcommands.Add(network);
+        root.Subcommands.Add(diagnostic);
+        root.Subcommands.Add(EtherconfigCommand.Create(runtime));
         return root;
     }
 }

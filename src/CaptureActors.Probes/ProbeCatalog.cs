@@ -1,3 +1,6 @@
+using CaptureActors.Probes.Etherconfig;
+using CaptureActors.Probes.Iproute;
+using CaptureActors.Probes.Neighbours;
 using CaptureActors.Probes.Sockets;
 using CaptureActors.Protocol;
 
@@ -12,6 +15,9 @@ public sealed class ProbeCatalog
     /// <summary>Ceiling of a probe that did not name its own.</summary>
     public static readonly TimeSpan DefaultCeiling = TimeSpan.FromSeconds(60);
 
+    /// <summary>Ceiling of probes made of a few <c>ip</c> runs (<see cref="IpTool.Limit"/> each).</summary>
+    public static readonly TimeSpan ToolCeiling = TimeSpan.FromSeconds(45);
+
     private readonly Dictionary<Type, Entry> _entries = [];
 
     public ProbeCatalog(ProbeEnvironment environment)
@@ -19,6 +25,18 @@ public sealed class ProbeCatalog
         Environment = environment;
         var sockets = new SocketTable(environment);
         Add<ListTcpServices>((command, context) => TcpServicesProbe.RunAsync(sockets, command, context));
+
+        var ip = new IpTool(environment);
+        var neighbours = new NeighbourTable(ip);
+        Add<ShowNeighbours>((command, context) => NeighbourProbes.ShowAsync(neighbours, command, context), _ => ToolCeiling);
+        // SEAM: the DNS cache flush; the lead connects the resolver's FlushCache here (e.g. () => resolver.FlushCache()).
+        Add<FlushCaches>((command, context) => NeighbourProbes.FlushAsync(neighbours, environment.FlushDnsCache, command, context), _ => ToolCeiling);
+
+        var interfaces = new InterfaceTable(environment, ip);
+        Add<ShowEtherconfig>((command, context) => EtherconfigProbes.ShowAsync(interfaces, command, context), _ => ToolCeiling);
+        Add<SetMtu>((command, context) => EtherconfigProbes.SetMtuAsync(interfaces, command, context), _ => ToolCeiling);
+        Add<AddVlan>((command, context) => EtherconfigProbes.AddVlanAsync(interfaces, command, context), _ => ToolCeiling);
+        Add<RemoveVlan>((command, context) => EtherconfigProbes.RemoveVlanAsync(interfaces, command, context), _ => ToolCeiling);
     }
 
     public ProbeEnvironment Environment { get; }

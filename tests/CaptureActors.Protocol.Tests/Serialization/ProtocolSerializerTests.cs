@@ -29,6 +29,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
         "ListTcpServices", "TcpServicesReport",
+        "ShowNeighbours", "NeighbourReport", "FlushCaches", "FlushReport",
+        "ShowEtherconfig", "EtherconfigReport", "SetMtu", "AddVlan", "RemoveVlan", "EtherconfigChanged",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);
