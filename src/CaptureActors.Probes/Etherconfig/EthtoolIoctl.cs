@@ -31,11 +31,11 @@ public static partial class EthtoolIoctl
 
     /// <summary>Whether auto-negotiation is on; null when the device cannot say.</summary>
     public static bool? AutoNegotiation(string interfaceName) =>
-        Query(interfaceName, EthtoolGetSettings, EthtoolCmdSize, buffer => Marshal.ReadByte(buffer, AutonegOffset) != 0);
+        Query<bool?>(interfaceName, EthtoolGetSettings, EthtoolCmdSize, buffer => Marshal.ReadByte(buffer, AutonegOffset) != 0);
 
     /// <summary>The device's driver name; null when the device cannot say.</summary>
     public static string? Driver(string interfaceName) =>
-        Query(interfaceName, EthtoolGetDriverInfo, DriverInfoSize, buffer =>
+        Query<string?>(interfaceName, EthtoolGetDriverInfo, DriverInfoSize, buffer =>
         {
             var bytes = new byte[DriverSize];
             Marshal.Copy(buffer + DriverOffset, bytes, 0, DriverSize);
@@ -44,12 +44,13 @@ public static partial class EthtoolIoctl
             return text.Length == 0 ? null : text;
         });
 
-    private static T? Query<T>(string interfaceName, uint command, int size, Func<nint, T> read)
+    /// <summary>One SIOCETHTOOL call; <c>default</c> when it fails (use a nullable <typeparamref name="T"/>).</summary>
+    private static T Query<T>(string interfaceName, uint command, int size, Func<nint, T> read)
     {
         var name = Encoding.ASCII.GetBytes(interfaceName);
         if (name.Length >= InterfaceNameSize)
         {
-            return default;
+            return default!;
         }
 
         var request = Marshal.AllocHGlobal(IfreqSize);
@@ -62,7 +63,7 @@ public static partial class EthtoolIoctl
             Marshal.WriteIntPtr(request, InterfaceNameSize, data);
             Marshal.WriteInt32(data, 0, (int)command);
             using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            return Ioctl((int)socket.Handle, SiocEthtool, request) == 0 ? read(data) : default;
+            return Ioctl((int)socket.Handle, SiocEthtool, request) == 0 ? read(data) : default!;
         }
         finally
         {
