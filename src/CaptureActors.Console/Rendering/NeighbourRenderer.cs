@@ -9,7 +9,7 @@ public static class NeighbourRenderer
 {
     public static Table Render(NeighbourReport report)
     {
-        var ipv6 = report.Family == NeighbourFamily.IPv6;
+        var ipv6 = report.Family == NeighbourFamily.Ipv6;
         var table = new Table().AddColumns("ADDRESS", "MAC", "INTERFACE", "STATE");
         if (ipv6)
         {
@@ -43,8 +43,8 @@ public static class NeighbourRenderer
 
     public static IReadOnlyList<string> FlushLines(FlushReport report) =>
     [
-        $"arp cache: {Count(report.IPv4Removed)} entries removed{Kept(report.IPv4Kept)}",
-        $"ndp cache: {Count(report.IPv6Removed)} entries removed{Kept(report.IPv6Kept)}",
+        $"arp cache: {Count(report.Ipv4Removed)} entries removed{Kept(report.Ipv4Kept)}",
+        $"ndp cache: {Count(report.Ipv6Removed)} entries removed{Kept(report.Ipv6Kept)}",
         report.DnsCacheFlushed ? "dns cache: flushed" : "dns cache: none on this node",
     ];
 

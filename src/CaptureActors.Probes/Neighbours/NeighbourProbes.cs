@@ -18,8 +18,8 @@ public static class NeighbourProbes
     public static async Task<IProbeResult> FlushAsync(NeighbourTable table, Action? flushDnsCache, FlushCaches command, ProbeContext context)
     {
         context.CancellationToken.ThrowIfCancellationRequested();
-        var (v4Removed, v4Kept) = await table.FlushAsync(NeighbourFamily.IPv4, CancellationToken.None).ConfigureAwait(false);
-        var (v6Removed, v6Kept) = await table.FlushAsync(NeighbourFamily.IPv6, CancellationToken.None).ConfigureAwait(false);
+        var (v4Removed, v4Kept) = await table.FlushAsync(NeighbourFamily.Ipv4, CancellationToken.None).ConfigureAwait(false);
+        var (v6Removed, v6Kept) = await table.FlushAsync(NeighbourFamily.Ipv6, CancellationToken.None).ConfigureAwait(false);
         flushDnsCache?.Invoke();
         return new FlushReport(command.ProbeId, v4Removed, v6Removed, v4Kept, v6Kept, flushDnsCache is not null);
     }

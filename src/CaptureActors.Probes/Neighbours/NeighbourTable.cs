@@ -30,7 +30,7 @@ public sealed class NeighbourTable(IpTool ip)
         return (before.Count(e => !left.Contains(Key(e))), after.Count);
     }
 
-    private static string FamilyOption(NeighbourFamily family) => family == NeighbourFamily.IPv4 ? "-4" : "-6";
+    private static string FamilyOption(NeighbourFamily family) => family == NeighbourFamily.Ipv4 ? "-4" : "-6";
 
     private static (string, string) Key(NeighbourEntry entry) => (entry.Interface, entry.Address);
 

@@ -3,12 +3,12 @@ namespace CaptureActors.Protocol;
 /// <summary>The address family of a neighbour table: ARP (IPv4) or NDP (IPv6).</summary>
 public enum NeighbourFamily
 {
-    IPv4,
-    IPv6,
+    Ipv4,
+    Ipv6,
 }
 
 /// <summary>
-/// <c>diagnostic network arpshow</c> (<see cref="NeighbourFamily.IPv4"/>) and <c>ndpshow</c> (<see cref="NeighbourFamily.IPv6"/>):
+/// <c>diagnostic network arpshow</c> (<see cref="NeighbourFamily.Ipv4"/>) and <c>ndpshow</c> (<see cref="NeighbourFamily.Ipv6"/>):
 /// the node's neighbour cache of one family. Answered by <see cref="NeighbourReport"/>.
 /// </summary>
 public sealed record ShowNeighbours(string ProbeId, NeighbourFamily Family) : IProbeCommand;
@@ -29,9 +29,9 @@ public sealed record NeighbourEntry(string Address, string? LinkAddress, string 
 /// </summary>
 public sealed record FlushCaches(string ProbeId) : IProbeCommand;
 
-/// <param name="IPv4Removed">ARP entries removed.</param>
-/// <param name="IPv6Removed">NDP entries removed.</param>
-/// <param name="IPv4Kept">ARP entries still there after the flush (permanent and no-ARP entries are never flushed).</param>
-/// <param name="IPv6Kept">NDP entries still there after the flush.</param>
+/// <param name="Ipv4Removed">ARP entries removed.</param>
+/// <param name="Ipv6Removed">NDP entries removed.</param>
+/// <param name="Ipv4Kept">ARP entries still there after the flush (permanent and no-ARP entries are never flushed).</param>
+/// <param name="Ipv6Kept">NDP entries still there after the flush.</param>
 /// <param name="DnsCacheFlushed">Whether the agent's DNS cache was flushed (false when this agent has none).</param>
-public sealed record FlushReport(string ProbeId, int IPv4Removed, int IPv6Removed, int IPv4Kept, int IPv6Kept, bool DnsCacheFlushed) : IProbeResult;
+public sealed record FlushReport(string ProbeId, int Ipv4Removed, int Ipv6Removed, int Ipv4Kept, int Ipv6Kept, bool DnsCacheFlushed) : IProbeResult;

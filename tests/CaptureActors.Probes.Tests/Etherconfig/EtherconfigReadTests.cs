@@ -38,9 +38,9 @@ public sealed class EtherconfigReadTests
     [Fact]
     public async Task The_ARP_view_of_this_machine_reads_without_error_and_holds_only_IPv4_addresses()
     {
-        var report = await RunAsync<NeighbourReport>(new ShowNeighbours("t", NeighbourFamily.IPv4));
+        var report = await RunAsync<NeighbourReport>(new ShowNeighbours("t", NeighbourFamily.Ipv4));
 
-        Assert.Equal(NeighbourFamily.IPv4, report.Family);
+        Assert.Equal(NeighbourFamily.Ipv4, report.Family);
         Assert.All(report.Entries, e => Assert.Equal(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.IPAddress.Parse(e.Address).AddressFamily));
     }
 

@@ -8,10 +8,10 @@ namespace CaptureActors.Console.Commands.Probes;
 public static class NeighbourCommands
 {
     public static Command ArpShow(CommandRuntime runtime) =>
-        Show(runtime, "arpshow", "Show the IPv4 ARP cache: address, MAC, interface, state", NeighbourFamily.IPv4);
+        Show(runtime, "arpshow", "Show the IPv4 ARP cache: address, MAC, interface, state", NeighbourFamily.Ipv4);
 
     public static Command NdpShow(CommandRuntime runtime) =>
-        Show(runtime, "ndpshow", "Show the IPv6 neighbour (NDP) cache: address, MAC, interface, state, router flag", NeighbourFamily.IPv6);
+        Show(runtime, "ndpshow", "Show the IPv6 neighbour (NDP) cache: address, MAC, interface, state, router flag", NeighbourFamily.Ipv6);
 
     public static Command Flush(CommandRuntime runtime)
     {
