@@ -43,10 +43,12 @@ public static class NeighbourRenderer
 
     public static IReadOnlyList<string> FlushLines(FlushReport report) =>
     [
-        $"arp cache: {Count(report.Ipv4Removed)} entries removed{Kept(report.Ipv4Kept)}",
-        $"ndp cache: {Count(report.Ipv6Removed)} entries removed{Kept(report.Ipv6Kept)}",
+        $"arp cache: {Entries(report.Ipv4Removed)} removed{Kept(report.Ipv4Kept)}",
+        $"ndp cache: {Entries(report.Ipv6Removed)} removed{Kept(report.Ipv6Kept)}",
         report.DnsCacheFlushed ? "dns cache: flushed" : "dns cache: none on this node",
     ];
+
+    private static string Entries(int count) => count == 1 ? "1 entry" : $"{Count(count)} entries";
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
 
