@@ -82,6 +82,16 @@ public sealed class EtherconfigChangeTests : IDisposable
     }
 
     [Fact]
+    public async Task An_MTU_change_on_loopback_is_refused_even_without_an_agent_link()
+    {
+        var e = await FailsAsync(new SetMtu("t", "lo", 1500));
+
+        Assert.Equal(ErrorCode.Refused, e.Code);
+        Assert.Contains("loopback", e.Message);
+        Assert.Empty(Calls);
+    }
+
+    [Fact]
     public async Task An_unknown_interface_lists_the_valid_ones()
     {
         var e = await FailsAsync(new SetMtu("t", "eth9", 1400));

@@ -43,27 +43,4 @@ public sealed class EtherconfigReadTests
         Assert.Equal(NeighbourFamily.Ipv4, report.Family);
         Assert.All(report.Entries, e => Assert.Equal(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.IPAddress.Parse(e.Address).AddressFamily));
     }
-
-    [Fact]
-    public async Task Changes_to_an_unknown_interface_fail_with_the_list_of_interfaces()
-    {
-        var catalog = new ProbeCatalog(new ProbeEnvironment());
-        var e = await Assert.ThrowsAsync<ProbeException>(() =>
-            catalog.RunAsync(new SetMtu("t", "ca-nosuch0", 1400), new ProbeContext(_ => { }, CancellationToken.None)));
-
-        Assert.Equal(ErrorCode.UnknownInterface, e.Code);
-        Assert.Contains("no interface 'ca-nosuch0'", e.Message);
-        Assert.Contains("lo", e.Message);
-    }
-
-    [Fact]
-    public async Task An_MTU_change_on_loopback_is_refused_before_anything_is_run()
-    {
-        var catalog = new ProbeCatalog(new ProbeEnvironment());
-        var e = await Assert.ThrowsAsync<ProbeException>(() =>
-            catalog.RunAsync(new SetMtu("t", "lo", 1500), new ProbeContext(_ => { }, CancellationToken.None)));
-
-        Assert.Equal(ErrorCode.Refused, e.Code);
-        Assert.Contains("loopback", e.Message);
-    }
 }
