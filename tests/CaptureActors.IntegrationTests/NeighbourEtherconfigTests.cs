@@ -230,6 +230,24 @@ public sealed partial class NeighbourEtherconfigTests : IDisposable
         Assert.Contains(Pair.InterfaceA, view.StandardOutput);
     }
 
+    [Fact]
+    public void Views_on_all_nodes_show_each_agents_interfaces_side_by_side()
+    {
+        using var cluster = new AgentCluster("ca-ether-all-");
+        cluster.Start(2);
+
+        var json = cluster.Ctl("etherconfig", "loopback", "--all", "--json");
+        var arp = cluster.Ctl("diagnostic", "network", "arpshow", "--all");
+
+        Assert.True(json.ExitCode == 0, json.StandardOutput + json.StandardError);
+        var nodes = JsonDocument.Parse(json.StandardOutput).RootElement.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal([AgentCluster.Node(0), AgentCluster.Node(1)], nodes.Select(n => n.GetProperty("node").GetString()).Order());
+        Assert.All(nodes, n => Assert.Contains(
+            n.GetProperty("result").GetProperty("interfaces").EnumerateArray(), i => i.GetProperty("name").GetString() == "lo"));
+        Assert.True(arp.ExitCode == 0, arp.StandardError);
+        Assert.Contains(AgentCluster.Node(1), arp.StandardOutput);
+    }
+
     [GeneratedRegex(@"listening on akka\.tcp://capture-agent@[0-9.]+:(?<port>\d+)/user/agent")]
     private static partial Regex Listening();
 
