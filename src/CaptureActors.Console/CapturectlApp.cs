@@ -83,6 +83,7 @@ public static class CapturectlApp
         root.Subcommands.Add(TcpServicesCommand.Create(runtime));
         root.Subcommands.Add(NetstatCommand.Create(runtime));
         root.Subcommands.Add(DiagnosticCommand.Create(runtime));
+        root.Subcommands.Add(EtherconfigCommand.Create(runtime));
         return root;
     }
 }

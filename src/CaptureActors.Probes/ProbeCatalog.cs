@@ -1,6 +1,9 @@
 using CaptureActors.Probes.Netstat;
 using CaptureActors.Probes.Dns;
 using CaptureActors.Probes.Smtp;
+using CaptureActors.Probes.Etherconfig;
+using CaptureActors.Probes.Iproute;
+using CaptureActors.Probes.Neighbours;
 using CaptureActors.Probes.Sockets;
 using CaptureActors.Protocol;
 
@@ -15,6 +18,9 @@ public sealed class ProbeCatalog
     /// <summary>Ceiling of a probe that did not name its own.</summary>
     public static readonly TimeSpan DefaultCeiling = TimeSpan.FromSeconds(60);
 
+    /// <summary>Ceiling of probes made of a few <c>ip</c> runs (<see cref="IpTool.Limit"/> each).</summary>
+    public static readonly TimeSpan ToolCeiling = TimeSpan.FromSeconds(45);
+
     private readonly Dictionary<Type, Entry> _entries = [];
 
     public ProbeCatalog(ProbeEnvironment environment)
@@ -28,6 +34,17 @@ public sealed class ProbeCatalog
         Add<ListNetstatListenQueues>(NetstatListenProbe.RunAsync);
         Add<WatchNetstatTraffic>((command, context) => NetstatTrafficProbe.RunAsync(environment, command, context), NetstatTrafficProbe.Ceiling);
         Add<SmtpPing>((command, context) => SmtpPingProbe.RunAsync(Resolver, command, context), SmtpPingArguments.Ceiling);
+
+        var ip = new IpTool(environment);
+        var neighbours = new NeighbourTable(ip);
+        Add<ShowNeighbours>((command, context) => NeighbourProbes.ShowAsync(neighbours, command, context), _ => ToolCeiling);
+        Add<FlushCaches>((command, context) => NeighbourProbes.FlushAsync(neighbours, () => Resolver.FlushCache(), command, context), _ => ToolCeiling);
+
+        var interfaces = new InterfaceTable(environment, ip);
+        Add<ShowEtherconfig>((command, context) => EtherconfigProbes.ShowAsync(interfaces, command, context), _ => ToolCeiling);
+        Add<SetMtu>((command, context) => EtherconfigProbes.SetMtuAsync(interfaces, command, context), _ => ToolCeiling);
+        Add<AddVlan>((command, context) => EtherconfigProbes.AddVlanAsync(interfaces, command, context), _ => ToolCeiling);
+        Add<RemoveVlan>((command, context) => EtherconfigProbes.RemoveVlanAsync(interfaces, command, context), _ => ToolCeiling);
     }
 
     public ProbeEnvironment Environment { get; }

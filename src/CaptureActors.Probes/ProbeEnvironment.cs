@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace CaptureActors.Probes;
 
 /// <summary>
@@ -11,6 +13,15 @@ public sealed record ProbeEnvironment
     /// <summary>The password database used to name socket owners (<c>/etc/passwd</c>).</summary>
     public string PasswdFile { get; init; } = "/etc/passwd";
 
-    /// <summary>Where sysfs lists the network interfaces (<c>/sys/class/net</c>): MTU and hardware address.</summary>
-    public string SysClassNetRoot { get; init; } = "/sys/class/net";
+    /// <summary>iproute2's <c>ip</c> (neighbour caches, links, addresses; run with <c>-j</c> for JSON).</summary>
+    public string IpCommand { get; init; } = "ip";
+
+    /// <summary>Where sysfs lists network devices (<c>/sys/class/net</c>): MTU, hardware address, speed, duplex, carrier.</summary>
+    public string SysClassNet { get; init; } = "/sys/class/net";
+
+    /// <summary>
+    /// The addresses the agent's own remote link uses (its listen address; <c>0.0.0.0</c>/<c>::</c> for every address
+    /// of that family). <c>etherconfig</c> refuses changes to an interface holding one. Empty for the embedded agent.
+    /// </summary>
+    public IReadOnlyList<IPAddress> AgentLinkAddresses { get; init; } = [];
 }

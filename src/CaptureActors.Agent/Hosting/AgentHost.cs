@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Capture;
+using CaptureActors.Probes;
 using CaptureActors.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,8 +49,10 @@ public static class AgentHost
                 akka.AddHoconFile(extra, HoconAddMode.Prepend);
             }
 
+            // etherconfig refuses changes to the interface that carries this agent's remote link.
+            var probes = new ProbeCatalog(new ProbeEnvironment { AgentLinkAddresses = settings.Remote.LinkAddresses() });
             akka.AddAgentRemoting(settings.Remote)
-                .AddCaptureAgent(settings.Agent, engine);
+                .AddCaptureAgent(settings.Agent, engine, probes);
         });
         return builder.Build();
     }

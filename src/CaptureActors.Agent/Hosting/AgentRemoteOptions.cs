@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace CaptureActors.Agent.Hosting;
 
 /// <summary>Where an agent listens for controllers and consoles (Akka.Remote, <c>akka.tcp://capture-agent@HOST:PORT</c>).</summary>
@@ -17,4 +20,29 @@ public sealed class AgentRemoteOptions
 
     /// <summary>The host name or address other nodes use to reach this agent, when it differs from <see cref="Hostname"/>.</summary>
     public string? PublicHostname { get; set; }
+
+    /// <summary>
+    /// The addresses the agent's remote link uses, for the probes that must not cut it (etherconfig): the bound
+    /// address (<c>0.0.0.0</c>/<c>::</c> stand for every address) and the public one. Names are resolved now;
+    /// a name that does not resolve contributes nothing.
+    /// </summary>
+    public IReadOnlyList<IPAddress> LinkAddresses() =>
+        [.. new[] { Hostname, PublicHostname }.OfType<string>().SelectMany(Resolve).Distinct()];
+
+    private static IEnumerable<IPAddress> Resolve(string host)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
+        {
+            return [address];
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(host);
+        }
+        catch (SocketException)
+        {
+            return [];
+        }
+    }
 }

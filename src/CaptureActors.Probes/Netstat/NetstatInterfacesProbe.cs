@@ -86,7 +86,7 @@ public static class NetstatInterfacesProbe
     {
         try
         {
-            return File.ReadAllText(Path.Combine(environment.SysClassNetRoot, name, attribute)).Trim();
+            return File.ReadAllText(Path.Combine(environment.SysClassNet, name, attribute)).Trim();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -87,6 +87,19 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["SmtpPing"] = typeof(SmtpPing),
         ["SmtpPhaseCompleted"] = typeof(SmtpPhaseCompleted),
         ["SmtpPingReport"] = typeof(SmtpPingReport),
+        // Probes/NeighbourMessages.cs
+        ["ShowNeighbours"] = typeof(ShowNeighbours),
+        ["NeighbourReport"] = typeof(NeighbourReport),
+        ["FlushCaches"] = typeof(FlushCaches),
+        ["FlushReport"] = typeof(FlushReport),
+
+        // Probes/EtherconfigMessages.cs
+        ["ShowEtherconfig"] = typeof(ShowEtherconfig),
+        ["EtherconfigReport"] = typeof(EtherconfigReport),
+        ["SetMtu"] = typeof(SetMtu),
+        ["AddVlan"] = typeof(AddVlan),
+        ["RemoveVlan"] = typeof(RemoveVlan),
+        ["EtherconfigChanged"] = typeof(EtherconfigChanged),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> ManifestsByType =

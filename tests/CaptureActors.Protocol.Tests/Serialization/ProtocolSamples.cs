@@ -105,5 +105,20 @@ internal static class ProtocolSamples
             false,
             SmtpPhase.RcptTo,
             "rcpt-to refused: 550 5.1.1 <postmaster@example.test>: Recipient address rejected"),
+        new ShowNeighbours("p-3", NeighbourFamily.Ipv6),
+        new NeighbourReport("p-3", NeighbourFamily.Ipv6, [new NeighbourEntry("fd00::1", "02:00:00:00:00:01", "eth0", "REACHABLE", true)]),
+        new FlushCaches("p-4"),
+        new FlushReport("p-4", 3, 2, 1, 0, true),
+        new ShowEtherconfig("p-5", EtherconfigView.Vlan),
+        new EtherconfigReport("p-5", EtherconfigView.Vlan, [new EtherInterface(
+            "eth0.100", "vlan", "UP", 1500, 68, 65535,
+            new EtherMedia(1000, "full", true, true, "802.1Q VLAN Driver"),
+            new VlanLink("eth0", 100),
+            ["192.0.2.7/24", "fd00::7/64"],
+            new EtherMulticast(true, false, 1, 1, 2))]),
+        new SetMtu("p-6", "eth0", 1400),
+        new AddVlan("p-7", "eth0", 100),
+        new RemoveVlan("p-8", "eth0.100"),
+        new EtherconfigChanged("p-6", "eth0", "mtu 1500 -> 1400"),
     ];
 }

@@ -32,6 +32,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "ListNetstatSockets", "NetstatSocketsReport", "ListNetstatInterfaces", "NetstatInterfacesReport", "ListNetstatRoutes", "NetstatRoutesReport",
         "ListNetstatListenQueues", "NetstatListenReport", "WatchNetstatTraffic", "TrafficSample", "NetstatTrafficReport",
         "SmtpPing", "SmtpPhaseCompleted", "SmtpPingReport",
+        "ShowNeighbours", "NeighbourReport", "FlushCaches", "FlushReport",
+        "ShowEtherconfig", "EtherconfigReport", "SetMtu", "AddVlan", "RemoveVlan", "EtherconfigChanged",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);

@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace CaptureActors.Console.Commands.Probes;
 
 /// <summary>
-/// <c>diagnostic network ...</c>: the appliance's network diagnostics (smtpping; arpshow, ndpshow and flush join the
-/// same group), one subcommand per probe.
+/// <c>diagnostic network ...</c>: the appliance's network diagnostics (smtpping, arpshow, ndpshow, flush), one
+/// subcommand per probe.
 /// </summary>
 public static class DiagnosticCommand
 {
@@ -12,6 +12,7 @@ public static class DiagnosticCommand
     {
         var network = new Command("network", "Network diagnostics run on the node: SMTP reachability, neighbour tables, caches");
         AddSmtpPing(runtime, network);
+        DiagnosticNetworkNeighbourCommands.AddTo(network, runtime);
 
         var diagnostic = new Command("diagnostic", "Diagnostics run on the node");
         diagnostic.Subcommands.Add(network);
