@@ -17,6 +17,8 @@ public enum ErrorCode
     IoError,
     Timeout,
     Internal,
+    /// <summary>The node does not offer this right now (its download channel is off or too many downloads wait).</summary>
+    Unavailable,
 }
 
 /// <summary>Generic failure reply: what failed and why, in words a user can act on.</summary>

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using CaptureActors.Agent.Downloads;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Capture;
 using CaptureActors.Protocol;
@@ -22,12 +23,12 @@ public sealed class AgentGuardian : ReceiveActor
     private readonly IActorRef _capture;
     private readonly IActorRef _files;
 
-    public AgentGuardian(AgentOptions options, ICaptureEngine engine)
+    public AgentGuardian(AgentOptions options, ICaptureEngine engine, DownloadListener? downloads)
     {
         _options = options;
         _engine = engine;
         _capture = Context.ActorOf(CaptureSupervisor.Props(options, engine), "capture");
-        _files = Context.ActorOf(FileStore.Props(options), "files");
+        _files = Context.ActorOf(FileStore.Props(options, downloads), "files");
 
         Receive<ICaptureCommand>(m => _capture.Forward(m));
         Receive<CaptureSupervisor.Shutdown>(m => _capture.Forward(m));
@@ -36,8 +37,9 @@ public sealed class AgentGuardian : ReceiveActor
         Receive<ListInterfaces>(_ => HandleListInterfaces());
     }
 
-    public static Props Props(AgentOptions options, ICaptureEngine engine) =>
-        Akka.Actor.Props.Create(() => new AgentGuardian(options, engine));
+    /// <param name="downloads">The node's download channel, or null (embedded agent: chunks only).</param>
+    public static Props Props(AgentOptions options, ICaptureEngine engine, DownloadListener? downloads = null) =>
+        Akka.Actor.Props.Create(() => new AgentGuardian(options, engine, downloads));
 
     protected override void PreStart() =>
         _log.Info("Agent {0} {1} serves data directory {2}", _options.NodeName, Version, _options.DataDirectory);
