@@ -102,7 +102,7 @@ public static class NodesDownload
     private static async Task<NodeDownloads> DownloadNodeAsync(NodesContext context, NodeFiles node, string outputDirectory, bool force)
     {
         var client = new AgentClient(node.Node.Agent!, node.Node.Name, context.Runtime.AskTimeout);
-        var downloader = new FileDownloader(client);
+        var downloader = new FileDownloader(client, new DownloadChannelClient(node.Node.Address.Host));
         var results = new List<DownloadResult>();
         var errors = new List<string>();
         foreach (var file in node.Files.OrderBy(f => f.Name, StringComparer.Ordinal))
