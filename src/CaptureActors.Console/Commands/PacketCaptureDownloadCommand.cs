@@ -121,6 +121,11 @@ public static class PacketCaptureDownloadCommand
         }
         else
         {
+            if (results.FirstOrDefault(r => r.Fallback is not null) is { } fellBack)
+            {
+                context.Io.WriteError($"{fellBack.Fallback}; the rest came in Akka.Remote chunks");
+            }
+
             foreach (var error in errors)
             {
                 context.Io.WriteError(error.Message);
