@@ -19,17 +19,18 @@ public sealed class DownloadChannelClient(string host, DownloadStreamFactory? st
     public string Host { get; } = host;
 
     /// <summary>
-    /// Receives <paramref name="ticket"/>'s bytes into <paramref name="target"/> (positioned at the ticket's offset),
-    /// reporting the file offset reached to <paramref name="progress"/>. Returns how many bytes were written; when it throws
+    /// Receives <paramref name="ticket"/>'s bytes and hands them, in order, to <paramref name="consume"/> (which writes
+    /// and hashes them). Two 1 MiB buffers alternate, so the socket is read while the previous block is consumed.
+    /// <paramref name="consumed"/> counts the bytes <paramref name="consume"/> has finished with; when this throws
     /// (<see cref="IOException"/>, <see cref="SocketException"/>, <see cref="OperationCanceledException"/> of its own
-    /// timeouts), the bytes written until then are a correct continuation of the file and stay; <paramref name="written"/>
-    /// says how many.
+    /// timeouts) those bytes are a correct continuation of the file from the ticket's offset.
     /// </summary>
-    public async Task ReceiveAsync(DownloadTicket ticket, Stream target, Action<long>? progress, StrongBox<long> written, CancellationToken cancellationToken)
+    public async Task ReceiveAsync(
+        DownloadTicket ticket, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> consume, StrongBox<long> consumed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(written);
+        ArgumentNullException.ThrowIfNull(consume);
+        ArgumentNullException.ThrowIfNull(consumed);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
@@ -63,28 +64,57 @@ public sealed class DownloadChannelClient(string host, DownloadStreamFactory? st
             throw new IOException($"{Host}:{ticket.Port} offered {header.Length} bytes from offset {header.Offset}; the ticket says {ticket.Length} from {ticket.Offset}");
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(DownloadChannel.BufferBytes);
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(DownloadChannel.BufferBytes), ArrayPool<byte>.Shared.Rent(DownloadChannel.BufferBytes)];
+        var consuming = Task.CompletedTask;
         try
         {
             var remaining = header.Length;
-            while (remaining > 0)
+            for (var turn = 0; remaining > 0; turn ^= 1)
             {
-                idle.CancelAfter(IdleTimeout);
-                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(remaining, DownloadChannel.BufferBytes)), idle.Token).ConfigureAwait(false);
-                if (read == 0)
+                // Fill one buffer (or what is left of the file) while the other is being written and hashed.
+                var buffer = buffers[turn];
+                var want = (int)Math.Min(remaining, DownloadChannel.BufferBytes);
+                var filled = 0;
+                while (filled < want)
                 {
-                    throw new IOException($"{Host}:{ticket.Port} closed the connection {remaining} bytes before the end of {ticket.Name}");
+                    idle.CancelAfter(IdleTimeout);
+                    var read = await stream.ReadAsync(buffer.AsMemory(filled, want - filled), idle.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        await consuming.ConfigureAwait(false);
+                        await Consume(buffer.AsMemory(0, filled)).ConfigureAwait(false);
+                        throw new IOException($"{Host}:{ticket.Port} closed the connection {remaining - filled} bytes before the end of {ticket.Name}");
+                    }
+
+                    filled += read;
                 }
 
-                await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                remaining -= read;
-                written.Value += read;
-                progress?.Invoke(ticket.Offset + written.Value);
+                await consuming.ConfigureAwait(false);
+                consuming = Consume(buffer.AsMemory(0, filled));
+                remaining -= filled;
             }
+
+            await consuming.ConfigureAwait(false);
+        }
+        catch
+        {
+            // What was handed over before the failure is written (or failed writing, which rethrows its own error).
+            await consuming.ConfigureAwait(false);
+            throw;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+        }
+
+        async Task Consume(ReadOnlyMemory<byte> block)
+        {
+            if (block.Length > 0)
+            {
+                await consume(block, cancellationToken).ConfigureAwait(false);
+                consumed.Value += block.Length;
+            }
         }
     }
 }

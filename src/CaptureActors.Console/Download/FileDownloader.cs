@@ -73,7 +73,8 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
         long resumedFrom = 0;
         var transport = ChunksTransport;
         string? fallback = null;
-        await using (var part = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None))
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var part = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
             resumedFrom = part.Length;
             if (file.State == CaptureFileState.Finished && resumedFrom > file.SizeBytes)
@@ -83,12 +84,14 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
                 resumedFrom = 0;
             }
 
-            part.Seek(resumedFrom, SeekOrigin.Begin);
+            // The SHA-256 covers the whole file: what an earlier attempt left, read back now, then every byte as it is
+            // written (so a 1 GiB download is not read a second time to be checked).
+            await HashPrefixAsync(part, resumedFrom, hash, cancellationToken).ConfigureAwait(false);
             var offset = resumedFrom;
             progress?.Invoke(offset);
             if (channel is not null && file.State == CaptureFileState.Finished && offset < file.SizeBytes)
             {
-                (offset, fallback) = await TryChannelAsync(channel, file, part, offset, progress, cancellationToken).ConfigureAwait(false);
+                (offset, fallback) = await TryChannelAsync(channel, file, part, hash, offset, progress, cancellationToken).ConfigureAwait(false);
                 if (fallback is null)
                 {
                     transport = ChannelTransport;
@@ -118,6 +121,7 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
                 }
 
                 await part.WriteAsync(chunk.Data, cancellationToken).ConfigureAwait(false);
+                hash.AppendData(chunk.Data);
                 offset += chunk.Data.Length;
                 progress?.Invoke(offset);
                 if (chunk.EndOfFile || chunk.Data.Length == 0)
@@ -136,7 +140,7 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
             await DrainAsync(pending).ConfigureAwait(false);
         }
 
-        var sha256 = await HashAsync(partPath, cancellationToken).ConfigureAwait(false);
+        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
         var verified = false;
         if (file is { State: CaptureFileState.Finished, Sha256: { } expected })
         {
@@ -163,7 +167,7 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
     /// file's, in order) and why, for the chunks to go on from there.
     /// </summary>
     private async Task<(long Offset, string? Fallback)> TryChannelAsync(
-        DownloadChannelClient channel, CaptureFileInfo file, FileStream part, long offset, Action<long>? progress, CancellationToken cancellationToken)
+        DownloadChannelClient channel, CaptureFileInfo file, FileStream part, IncrementalHash hash, long offset, Action<long>? progress, CancellationToken cancellationToken)
     {
         object reply;
         try
@@ -186,9 +190,16 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
         }
 
         var written = new StrongBox<long>();
+        async ValueTask WriteAsync(ReadOnlyMemory<byte> block, CancellationToken token)
+        {
+            await part.WriteAsync(block, token).ConfigureAwait(false);
+            hash.AppendData(block.Span);
+            progress?.Invoke(offset + written.Value + block.Length);
+        }
+
         try
         {
-            await channel.ReceiveAsync(ticket, part, progress, written, cancellationToken).ConfigureAwait(false);
+            await channel.ReceiveAsync(ticket, WriteAsync, written, cancellationToken).ConfigureAwait(false);
             return (offset + written.Value, null);
         }
         catch (Exception e) when (e is IOException or SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
@@ -198,10 +209,24 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
         }
     }
 
-    public static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Feeds the first <paramref name="length"/> bytes of <paramref name="part"/> to <paramref name="hash"/>; leaves the position at their end.</summary>
+    private static async Task HashPrefixAsync(FileStream part, long length, IncrementalHash hash, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
-        var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-        return Convert.ToHexStringLower(hash);
+        part.Seek(0, SeekOrigin.Begin);
+        var buffer = new byte[1 << 20];
+        var remaining = length;
+        while (remaining > 0)
+        {
+            var read = await part.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException($"{part.Name} shrank while being read");
+            }
+
+            hash.AppendData(buffer, 0, read);
+            remaining -= read;
+        }
+
+        part.Seek(length, SeekOrigin.Begin);
     }
 }
