@@ -60,7 +60,7 @@ public sealed class DownloadListener : IAsyncDisposable
 
     /// <summary>
     /// Binds <paramref name="host"/> (an address, or a name that resolves to one; <c>0.0.0.0</c>/<c>::</c> for all) at
-    /// <see cref="DownloadChannelSettings.Port"/> and starts accepting. Throws <see cref="SocketException"/> when the
+    /// <see cref="DownloadChannelSettings.Port"/> and starts accepting. Throws <see cref="IOException"/> when the
     /// port cannot be bound.
     /// </summary>
     public static DownloadListener Start(
@@ -77,10 +77,11 @@ public sealed class DownloadListener : IAsyncDisposable
             socket.Bind(new IPEndPoint(address, settings.Port));
             socket.Listen(backlog: 16);
         }
-        catch
+        catch (SocketException e)
         {
             socket.Dispose();
-            throw;
+            // Said in full: the host reports only the innermost message, and the remoting port is not the one at fault.
+            throw new IOException($"the download channel cannot listen on {address}:{settings.Port} ({DownloadChannelSettings.ConfigPath}.port): {e.Message}");
         }
 
         var listener = new DownloadListener(socket, settings, log, time ?? TimeProvider.System, streams ?? DownloadChannel.PlainStream);
