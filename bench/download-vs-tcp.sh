@@ -2,7 +2,7 @@
 # Download throughput: a finished capture file fetched from a capture-agent with the real `capturectl packetcapture
 # download` (ticket over Akka.Remote, bytes over the agent's download channel, SHA-256 checked) against the same bytes
 # over one raw TCP socket on 127.0.0.1 (`capture-bench tcp-copy`), in alternating runs, with medians; the control round
-# trip (capturectl nodes: best of 5 IdentifyAgent asks) idle and while a download runs; and, for reference, one download
+# trip (IdentifyAgent asked every 20 ms) idle and while a download runs; and, for reference, one download
 # over the chunk protocol (a second agent with capture-agent.download.enabled = off).
 #   sudo bench/download-vs-tcp.sh [BYTES] [RUNS]        defaults: 1073741824 (1 GiB) 5
 # Loopback only; every process it starts is stopped on exit.
@@ -81,15 +81,19 @@ k=$(echo "$t1 - $t0 - $overhead" | bc)
 cmp "$work/agent/captures/$name" "$work/out/$name" >&2
 printf 'reference: chunk protocol over Akka.Remote %.3f s = %.1f MB/s\n' "$k" "$(mbs "$k")"
 
-# Control while a download runs: through the channel, and through chunks (the slower download runs longer).
-for target in "bench=127.0.0.1:$port" "chunks=127.0.0.1:$chunk_port"; do
+# Control while a download runs: `capture-bench rtt-probe` asks IdentifyAgent every 20 ms over one association; samples
+# asked before the download started are "idle", those asked while it ran (after capturectl's start-up) are "during".
+stats() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "no samples"; exit} printf "median %.3f ms, max %.3f ms (%d samples)", (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2, a[NR], NR}'; }
+for target in "bench:$port" "chunks:$chunk_port"; do
   rm -rf "$work/out"; mkdir -p "$work/out"
-  "$ctl" packetcapture download "$name" -o "$work/out" --node "$target" > /dev/null 2>&1 &
-  dl=$!
-  sleep 0.8
-  r=$("$ctl" nodes --node "$target" --json | grep -o '"roundTripMilliseconds": *[0-9.]*' | grep -o '[0-9.]*$')
-  if kill -0 "$dl" 2>/dev/null; then state="download still running"; else state="download had finished: not a measurement under load"; fi
-  echo "control round trip during a ${target%%=*} download: $r ms ($state)"
-  wait "$dl" || true
+  "$gen" rtt-probe 127.0.0.1 "${target#*:}" 15 > "$work/rtt.txt" &
+  probe=$!
+  sleep 3
+  ms0=$(date +%s%3N)
+  "$ctl" packetcapture download "$name" -o "$work/out" --node "${target%%:*}=127.0.0.1:${target#*:}" > /dev/null 2>&1
+  ms1=$(date +%s%3N)
+  wait "$probe"
+  from=$(echo "$ms0 + $overhead * 1000" | bc | cut -d. -f1)
+  echo "control round trip, ${target%%:*} download ($(( ms1 - ms0 )) ms): idle $(awk -v t="$ms0" '$1 < t {print $2}' "$work/rtt.txt" | stats); during $(awk -v a="$from" -v b="$ms1" '$1 >= a && $1 <= b {print $2}' "$work/rtt.txt" | stats)"
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
