@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Download throughput: a finished capture file fetched from a capture-agent with the real `capturectl packetcapture
 # download` (ticket over Akka.Remote, bytes over the agent's download channel, SHA-256 checked) against the same bytes
-# over one raw TCP socket on 127.0.0.1 (`capture-bench tcp-copy`), in alternating runs, with medians; the control round
+# over one raw TCP socket on 127.0.0.1 (`capture-bench tcp-copy`, also once hashing what it receives, as capturectl
+# must to verify), in alternating runs, with medians; the control round
 # trip (IdentifyAgent asked every 20 ms) idle and while a download runs; and, for reference, one download
 # over the chunk protocol (a second agent with capture-agent.download.enabled = off).
 #   sudo bench/download-vs-tcp.sh [BYTES] [RUNS]        defaults: 1073741824 (1 GiB) 5
@@ -27,6 +28,7 @@ mkdir -p "$work/agent/captures" "$work/chunks/captures"
 name="bench_lo_20260101T000000Z_001.pcap"
 "$gen" make-pcap "$work/agent/captures/$name" "$bytes" >&2
 ln "$work/agent/captures/$name" "$work/chunks/captures/$name"
+sync
 echo 'capture-agent.download.enabled = off' > "$work/chunks.hocon"
 
 start_agent() { # name port data-dir [extra args]
@@ -51,33 +53,39 @@ echo "control round trip, idle: $(rtt) ms"
 overhead=$(for _ in 1 2 3; do t0=$(now); "$ctl" packetcapture files "${node[@]}" > /dev/null; t1=$(now); echo "$t1 - $t0" | bc; done | median)
 echo "capturectl start-up + one request: $overhead s"
 
+# Each timed run starts with no dirty pages (sync) and leaves none behind (its copy is deleted), so the writeback of the
+# previous run's 1 GiB cannot slow whichever runs next (one series without this had every channel run that followed two
+# raw copies at about half speed; with it, that pattern went away but load from other processes still varies the runs).
 channel_run() {
-  rm -rf "$work/out"; mkdir -p "$work/out"
+  rm -rf "$work/out"; mkdir -p "$work/out"; sync
   local t0 t1
   t0=$(now); "$ctl" --json packetcapture download "$name" -o "$work/out" "${node[@]}" > "$work/out.json"; t1=$(now)
   grep -q '"transport": "channel"' "$work/out.json" || { echo "the download did not use the channel:" >&2; cat "$work/out.json" >&2; exit 1; }
   cmp "$work/agent/captures/$name" "$work/out/$name" >&2 || { echo "downloaded file differs" >&2; exit 1; }
+  rm -rf "$work/out"
   echo "$t1 - $t0 - $overhead" | bc
 }
-tcp_run() {
+tcp_run() { # [--sha256]
+  rm -f "$work/tcp"; sync
+  "$gen" tcp-copy "$work/agent/captures/$name" "$work/tcp" "$@" | awk '{print $5}'
   rm -f "$work/tcp"
-  "$gen" tcp-copy "$work/agent/captures/$name" "$work/tcp" | awk '{print $5}'
 }
 
-: > "$work/channel.times"; : > "$work/tcp.times"
+: > "$work/channel.times"; : > "$work/tcp.times"; : > "$work/tcp-sha.times"
 for run in $(seq "$runs"); do
   # Alternate which goes first, so neither always runs on a warmer page cache or a quieter moment.
-  if (( run % 2 )); then c=$(channel_run); t=$(tcp_run); else t=$(tcp_run); c=$(channel_run); fi
-  echo "$c" >> "$work/channel.times"; echo "$t" >> "$work/tcp.times"
+  if (( run % 2 )); then c=$(channel_run); t=$(tcp_run); h=$(tcp_run --sha256); else h=$(tcp_run --sha256); t=$(tcp_run); c=$(channel_run); fi
+  echo "$c" >> "$work/channel.times"; echo "$t" >> "$work/tcp.times"; echo "$h" >> "$work/tcp-sha.times"
   # The agent logs how long the socket transfer itself took (no console start-up, ticket, hashing or rename).
   wire=$(grep -o 'sent [^ ]* from offset 0 ([0-9]* bytes) to [^ ]* in [0-9.]* s' "$work/agent.log" | tail -1 | grep -o '[0-9.]* s$' | cut -d' ' -f1)
-  printf 'run %s: channel %.3f s = %.1f MB/s (socket alone %.3f s); raw tcp %.3f s = %.1f MB/s; ratio %.2f; load %s\n' "$run" "$c" "$(mbs "$c")" "$wire" \
-    "$t" "$(mbs "$t")" "$(echo "$t / $c" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
+  printf 'run %s: channel %.3f s = %.1f MB/s (socket alone %.3f s); raw tcp %.3f s = %.1f MB/s, ratio %.2f; raw tcp + sha256 %.3f s, ratio %.2f; load %s\n' \
+    "$run" "$c" "$(mbs "$c")" "$wire" "$t" "$(mbs "$t")" "$(echo "$t / $c" | bc -l)" "$h" "$(echo "$h / $c" | bc -l)" "$(cut -d' ' -f1 /proc/loadavg)"
 done
-c=$(median < "$work/channel.times"); t=$(median < "$work/tcp.times")
-printf 'median: channel %.3f s = %.1f MB/s; raw tcp %.3f s = %.1f MB/s; ratio %.2f\n' "$c" "$(mbs "$c")" "$t" "$(mbs "$t")" "$(echo "$t / $c" | bc -l)"
+c=$(median < "$work/channel.times"); t=$(median < "$work/tcp.times"); h=$(median < "$work/tcp-sha.times")
+printf 'median: channel %.3f s = %.1f MB/s; raw tcp %.3f s = %.1f MB/s, ratio %.2f; raw tcp + sha256 %.3f s = %.1f MB/s, ratio %.2f\n' \
+  "$c" "$(mbs "$c")" "$t" "$(mbs "$t")" "$(echo "$t / $c" | bc -l)" "$h" "$(mbs "$h")" "$(echo "$h / $c" | bc -l)"
 
-rm -rf "$work/out"; mkdir -p "$work/out"
+rm -rf "$work/out"; mkdir -p "$work/out"; sync
 t0=$(now); "$ctl" packetcapture download "$name" -o "$work/out" --node "chunks=127.0.0.1:$chunk_port" > /dev/null 2>&1; t1=$(now)
 k=$(echo "$t1 - $t0 - $overhead" | bc)
 cmp "$work/agent/captures/$name" "$work/out/$name" >&2
@@ -87,7 +95,7 @@ printf 'reference: chunk protocol over Akka.Remote %.3f s = %.1f MB/s\n' "$k" "$
 # asked before the download started are "idle", those asked while it ran (after capturectl's start-up) are "during".
 stats() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) {print "no samples"; exit} printf "median %.3f ms, max %.3f ms (%d samples)", (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2, a[NR], NR}'; }
 for target in "bench:$port" "chunks:$chunk_port"; do
-  rm -rf "$work/out"; mkdir -p "$work/out"
+  rm -rf "$work/out"; mkdir -p "$work/out"; sync
   "$gen" rtt-probe 127.0.0.1 "${target#*:}" 15 > "$work/rtt.txt" &
   probe=$!
   sleep 3
