@@ -93,8 +93,10 @@ public sealed class DownloadChannelRemoteTests : IDisposable
         Assert.Equal(CaptureState.Running, status.State);
         Assert.Equal("remote1", identity.Node);
         Assert.True(stopped.WasRunning);
-        Assert.True(statusTime < TimeSpan.FromSeconds(1), $"status took {statusTime}");
-        Assert.True(stopTime < TimeSpan.FromSeconds(3), $"stop took {stopTime}");
+        // A control message queued behind the stalled transfer would wait for the 30 s idle timeout; the bounds leave room
+        // for a loaded test machine and none for that.
+        Assert.True(statusTime < TimeSpan.FromSeconds(3), $"status took {statusTime}");
+        Assert.True(stopTime < TimeSpan.FromSeconds(5), $"stop took {stopTime}");
         var rest = await download.ReadToEndAsync();
         Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(rest)));
     }
