@@ -87,6 +87,10 @@ public sealed class DownloadChannelRemoteTests : IDisposable
         var statusTime = clock.Elapsed;
         var identity = await agent.Ask<AgentIdentity>(IdentifyAgent.Instance, AskTimeout);
         clock.Restart();
+        // The file store that issued the ticket is not busy with the transfer either.
+        var listing = await agent.Ask<FileListing>(ListFiles.Instance, AskTimeout);
+        var listTime = clock.Elapsed;
+        clock.Restart();
         var stopped = await agent.Ask<CaptureStopped>(new StopCapture(), AskTimeout);
         var stopTime = clock.Elapsed;
 
@@ -97,6 +101,8 @@ public sealed class DownloadChannelRemoteTests : IDisposable
         // for a loaded test machine and none for that.
         Assert.True(statusTime < TimeSpan.FromSeconds(3), $"status took {statusTime}");
         Assert.True(stopTime < TimeSpan.FromSeconds(5), $"stop took {stopTime}");
+        Assert.True(listTime < TimeSpan.FromSeconds(3), $"listing took {listTime}");
+        Assert.Contains(listing.Files, f => f.Name == file.Name);
         var rest = await download.ReadToEndAsync();
         Assert.Equal(file.Sha256, Convert.ToHexStringLower(SHA256.HashData(rest)));
     }
