@@ -53,6 +53,8 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["FilesDeleted"] = typeof(FilesDeleted),
         ["ReadFileChunk"] = typeof(ReadFileChunk),
         ["FileChunk"] = typeof(FileChunk),
+        ["OpenDownload"] = typeof(OpenDownload),
+        ["DownloadTicket"] = typeof(DownloadTicket),
 
         // AgentMessages.cs
         ["ListInterfaces"] = typeof(ListInterfaces),

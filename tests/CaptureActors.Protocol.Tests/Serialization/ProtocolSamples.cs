@@ -62,6 +62,8 @@ internal static class ProtocolSamples
         new FilesDeleted(["a.pcap"], [new FileRefusal("../etc/passwd", ErrorCode.UnsafeFileName, "not a capture file name")]),
         new ReadFileChunk("a.pcap", 131_072, ReadFileChunk.MaxChunkBytes),
         new FileChunk("ops-7_eth0_20261124T140307_0003.pcap", 131_072, Payload(ReadFileChunk.MaxChunkBytes), 12_345_678, true),
+        new OpenDownload("ops-7_eth0_20261124T140307_0003.pcap", 1_048_576),
+        new DownloadTicket("ops-7_eth0_20261124T140307_0003.pcap", 1_048_576, 12_345_678, 40123, Payload(DownloadChannel.TokenBytes), Started.AddSeconds(30)),
         ListInterfaces.Instance,
         new InterfaceListing("ops-7", [new NetworkInterfaceInfo("eth0", true, ["10.0.0.7/24", "fe80::1/64"], 1500, "EN10MB", true, "Ethernet über alles")]),
         IdentifyAgent.Instance,

@@ -25,6 +25,7 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "StartCapture", "StopCapture", "GetCaptureStatus", "GetSetup", "UpdateSetup",
         "CaptureStarted", "CaptureRejected", "CaptureStopped", "CaptureStatus", "SetupReport",
         "ListFiles", "FileListing", "DeleteFiles", "ClearFiles", "FilesDeleted", "ReadFileChunk", "FileChunk",
+        "OpenDownload", "DownloadTicket",
         "ListInterfaces", "InterfaceListing", "IdentifyAgent", "AgentIdentity",
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
