@@ -1,4 +1,6 @@
+using CaptureActors.Probes.Ping;
 using CaptureActors.Probes.Sockets;
+using CaptureActors.Probes.Traceroute;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Probes;
@@ -19,6 +21,8 @@ public sealed class ProbeCatalog
         Environment = environment;
         var sockets = new SocketTable(environment);
         Add<ListTcpServices>((command, context) => TcpServicesProbe.RunAsync(sockets, command, context));
+        Add<PingHost>((command, context) => PingProbe.RunAsync(environment, command, context), PingProbe.Ceiling);
+        Add<Protocol.Traceroute>((command, context) => TracerouteProbe.RunAsync(environment, command, context), TracerouteProbe.Ceiling);
     }
 
     public ProbeEnvironment Environment { get; }

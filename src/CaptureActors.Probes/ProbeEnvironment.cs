@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace CaptureActors.Probes;
 
 /// <summary>
@@ -10,4 +13,7 @@ public sealed record ProbeEnvironment
 
     /// <summary>The password database used to name socket owners (<c>/etc/passwd</c>).</summary>
     public string PasswdFile { get; init; } = "/etc/passwd";
+
+    /// <summary>Resolves a host name to addresses of a family (<see cref="AddressFamily.Unspecified"/>: any) — the system resolver.</summary>
+    public Func<string, AddressFamily, CancellationToken, Task<IPAddress[]>> ResolveHost { get; init; } = Dns.GetHostAddressesAsync;
 }

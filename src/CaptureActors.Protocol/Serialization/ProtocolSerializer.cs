@@ -70,6 +70,18 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         // Probes/SocketMessages.cs
         ["ListTcpServices"] = typeof(ListTcpServices),
         ["TcpServicesReport"] = typeof(TcpServicesReport),
+
+        // Probes/PingMessages.cs
+        ["PingHost"] = typeof(PingHost),
+        ["PingStarted"] = typeof(PingStarted),
+        ["PingResponse"] = typeof(PingResponse),
+        ["PingSummary"] = typeof(PingSummary),
+
+        // Probes/TracerouteMessages.cs
+        ["Traceroute"] = typeof(Traceroute),
+        ["TracerouteStarted"] = typeof(TracerouteStarted),
+        ["TracerouteHopDone"] = typeof(TracerouteHopDone),
+        ["TracerouteReport"] = typeof(TracerouteReport),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> ManifestsByType =

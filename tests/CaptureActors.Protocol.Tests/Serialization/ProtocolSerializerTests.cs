@@ -29,6 +29,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
         "ListTcpServices", "TcpServicesReport",
+        "PingHost", "PingStarted", "PingResponse", "PingSummary",
+        "Traceroute", "TracerouteStarted", "TracerouteHopDone", "TracerouteReport",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);
