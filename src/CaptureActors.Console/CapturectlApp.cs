@@ -81,6 +81,9 @@ public static class CapturectlApp
         root.Subcommands.Add(InterfacesCommand.Create(runtime));
         root.Subcommands.Add(NodesCommand.Create(runtime));
         root.Subcommands.Add(TcpServicesCommand.Create(runtime));
+        root.Subcommands.Add(PingCommand.Create(runtime));
+        root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: false));
+        root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: true));
         return root;
     }
 }

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Probes.Ping;
 
-/// <summary>An answer and when it arrived (<see cref="Stopwatch.GetTimestamp"/>), with who sent it.</summary>
+/// <summary>An answer, who sent it, and when the kernel received it (<see cref="IcmpSocket.Now"/>'s clock).</summary>
 public sealed record ReceivedAnswer(IcmpAnswer Answer, IPAddress From, long ReceivedAt);
 
 /// <summary>
@@ -14,9 +15,16 @@ public sealed record ReceivedAnswer(IcmpAnswer Answer, IPAddress From, long Rece
 /// pings running at the same time (another console, another agent on the same host) pass each other by.
 /// Needs root or CAP_NET_RAW; without it opening fails with <see cref="ErrorCode.PermissionDenied"/>.
 /// </summary>
-public sealed class IcmpSocket : IDisposable
+/// <remarks>
+/// Round trips use the kernel's receive time of each answer (SO_TIMESTAMP, read back with the SIOCGSTAMP ioctl),
+/// as iputils does, so they do not include the wake-up of the awaiting task (0.1–2 ms here, tens of ms on a
+/// first, not yet compiled call). Without it they fall back to the time the answer was read.
+/// </remarks>
+public sealed partial class IcmpSocket : IDisposable
 {
     private const int ReceiveBufferBytes = 65_536 + 128;
+    private const int SoTimestamp = 29;
+    private const uint SiocGStamp = 0x8906;
 
     private readonly Socket _socket;
     private readonly IPEndPoint _target;
@@ -42,6 +50,18 @@ public sealed class IcmpSocket : IDisposable
         try
         {
             var socket = new Socket(family, SocketType.Raw, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp);
+            try
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, (SocketOptionName)SoTimestamp, true);
+            }
+            catch (SocketException)
+            {
+                // No kernel receive times: round trips are measured when answers are read.
+            }
+
+            // .NET receives only on a bound socket (or one that has sent); the wildcard address restricts nothing.
+            socket.Bind(new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
+            WarmUp(family, target);
             return new IcmpSocket(socket, target);
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.AccessDenied or SocketError.ProtocolNotSupported or SocketError.SocketNotSupported)
@@ -52,6 +72,12 @@ public sealed class IcmpSocket : IDisposable
                 e);
         }
     }
+
+    /// <summary>Now, on the clock of <see cref="ReceivedAnswer.ReceivedAt"/> (wall-clock ticks, as the kernel stamps packets).</summary>
+    public static long Now() => DateTime.UtcNow.Ticks;
+
+    /// <summary>Milliseconds from <paramref name="sentAt"/> to <paramref name="receivedAt"/> (never negative).</summary>
+    public static double Milliseconds(long sentAt, long receivedAt) => Math.Max(0, receivedAt - sentAt) / (double)TimeSpan.TicksPerMillisecond;
 
     /// <summary>The TTL (IPv4) or hop limit (IPv6) of the requests sent from now on.</summary>
     public void SetTimeToLive(int ttl) => _socket.Ttl = (short)ttl;
@@ -84,7 +110,7 @@ public sealed class IcmpSocket : IDisposable
         while (true)
         {
             var received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-            var at = Stopwatch.GetTimestamp();
+            var at = KernelReceiveTime() ?? Now();
             var answer = IcmpPacket.Parse(Family, _buffer.AsSpan(0, received.ReceivedBytes), Identifier, Target);
             if (answer is not null)
             {
@@ -94,4 +120,33 @@ public sealed class IcmpSocket : IDisposable
     }
 
     public void Dispose() => _socket.Dispose();
+
+    /// <summary>When the kernel received the datagram just read (null when the socket has no such stamp).</summary>
+    private long? KernelReceiveTime()
+    {
+        if (IoctlTimeval(_socket.Handle, SiocGStamp, out var stamp) != 0 || stamp.Seconds <= 0)
+        {
+            return null;
+        }
+
+        return DateTime.UnixEpoch.Ticks + (stamp.Seconds * TimeSpan.TicksPerSecond) + (stamp.Microseconds * TimeSpan.TicksPerMicrosecond);
+    }
+
+    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+    private static partial int IoctlTimeval(nint fd, nuint request, out Timeval value);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timeval
+    {
+        public long Seconds;
+        public long Microseconds;
+    }
+
+    /// <summary>Runs the packet code once before anything is timed, so the first round trip does not include its JIT.</summary>
+    private static void WarmUp(AddressFamily family, IPAddress target)
+    {
+        var packet = IcmpPacket.EchoRequest(family, 0, 0, 8);
+        _ = IcmpPacket.Parse(family, packet, 1, target);
+        _ = Milliseconds(Now(), Now());
+    }
 }

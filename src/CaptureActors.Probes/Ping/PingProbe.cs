@@ -66,7 +66,7 @@ public static class PingProbe
     /// <summary>One ping's state: what is outstanding, what came back.</summary>
     private sealed class PingRun(PingHost command, IcmpSocket socket, string address, ProbeContext context)
     {
-        private readonly SortedDictionary<int, long> _outstanding = [];
+        private readonly SortedDictionary<int, Outstanding> _outstanding = [];
         private readonly RoundTripStatistics _roundTrips = new();
         private int _transmitted;
         private int _errors;
@@ -82,7 +82,8 @@ public static class PingProbe
             var nextSend = start;
             var interrupted = false;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            Task<ReceivedAnswer>? receive = null;
+            // Listening before the first request goes out keeps the receive path's first-call cost out of its round trip.
+            Task<ReceivedAnswer>? receive = socket.ReceiveAsync(stop.Token);
             try
             {
                 while (true)
@@ -108,7 +109,7 @@ public static class PingProbe
                         break;
                     }
 
-                    var wakeAt = Math.Min(moreToSend ? nextSend : long.MaxValue, _outstanding.Count > 0 ? _outstanding.Values.Min() + timeout : long.MaxValue);
+                    var wakeAt = Math.Min(moreToSend ? nextSend : long.MaxValue, _outstanding.Count > 0 ? _outstanding.Values.Min(o => o.SentAt) + timeout : long.MaxValue);
                     receive ??= socket.ReceiveAsync(stop.Token);
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
                     var delay = Task.Delay(Stopwatch.GetElapsedTime(now, Math.Max(now, wakeAt)), wait.Token);
@@ -145,10 +146,11 @@ public static class PingProbe
         private async Task SendAsync(long now, CancellationToken cancellation)
         {
             var sequence = ++_transmitted;
+            var sentAtWall = IcmpSocket.Now();
             var refusal = await socket.SendEchoAsync((ushort)sequence, command.PayloadSize, cancellation).ConfigureAwait(false);
             if (refusal is null)
             {
-                _outstanding[sequence] = now;
+                _outstanding[sequence] = new Outstanding(now, sentAtWall);
             }
             else
             {
@@ -159,7 +161,7 @@ public static class PingProbe
 
         private void ExpireOutstanding(long now, long timeout)
         {
-            foreach (var (sequence, sentAt) in _outstanding.Where(o => now - o.Value >= timeout).ToList())
+            foreach (var (sequence, _) in _outstanding.Where(o => now - o.Value.SentAt >= timeout).ToList())
             {
                 _outstanding.Remove(sequence);
                 context.Emit(new PingResponse(command.ProbeId, sequence, PingOutcome.Timeout, "", 0, null, null, ""));
@@ -178,7 +180,7 @@ public static class PingProbe
             var from = received.From.ToString();
             if (answer.Kind == IcmpAnswerKind.EchoReply)
             {
-                var milliseconds = Stopwatch.GetElapsedTime(sentAt, received.ReceivedAt).TotalMilliseconds;
+                var milliseconds = IcmpSocket.Milliseconds(sentAt.SentAtWall, received.ReceivedAt);
                 _roundTrips.Add(milliseconds);
                 context.Emit(new PingResponse(command.ProbeId, sequence.Value, PingOutcome.Reply, from, answer.Bytes, answer.Ttl, milliseconds, ""));
             }
@@ -203,6 +205,10 @@ public static class PingProbe
 
             return null;
         }
+
+        /// <param name="SentAt">Stopwatch time, for timeouts.</param>
+        /// <param name="SentAtWall">Wall-clock ticks, for the round trip against the kernel's receive stamp.</param>
+        private readonly record struct Outstanding(long SentAt, long SentAtWall);
 
         private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
     }

@@ -82,32 +82,36 @@ public static class TracerouteProbe
         var count = command.ProbesPerHop;
         var answers = new TracerouteAnswer?[count];
         var sentAt = new long[count];
+        bool? stop = null;
+        var cancelled = false;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+
+        // Listening before the probes go out keeps the receive path's set-up out of the first round trip.
+        Task<ReceivedAnswer>? receive = socket.ReceiveAsync(wait.Token);
         socket.SetTimeToLive(ttl);
         for (var i = 0; i < count; i++)
         {
-            sentAt[i] = Stopwatch.GetTimestamp();
+            sentAt[i] = IcmpSocket.Now();
             if (await socket.SendEchoAsync((ushort)(firstSequence + i), Protocol.Traceroute.PayloadSize, CancellationToken.None).ConfigureAwait(false) is { } refusal)
             {
                 answers[i] = new TracerouteAnswer("", null, $"!<{refusal}>");
             }
         }
 
-        bool? stop = null;
-        var cancelled = false;
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         wait.CancelAfter(command.Wait);
         try
         {
             while (answers.Any(a => a is null))
             {
-                var received = await socket.ReceiveAsync(wait.Token).ConfigureAwait(false);
+                var received = await (receive ?? socket.ReceiveAsync(wait.Token)).ConfigureAwait(false);
+                receive = null;
                 var index = (ushort)(received.Answer.Sequence - firstSequence);
                 if (index >= count || answers[index] is not null)
                 {
                     continue; // an earlier hop's late answer, or a duplicate
                 }
 
-                var milliseconds = Stopwatch.GetElapsedTime(sentAt[index], received.ReceivedAt).TotalMilliseconds;
+                var milliseconds = IcmpSocket.Milliseconds(sentAt[index], received.ReceivedAt);
                 answers[index] = new TracerouteAnswer(received.From.ToString(), milliseconds, received.Answer.Flag);
                 stop = received.Answer.Kind switch
                 {
@@ -120,6 +124,12 @@ public static class TracerouteProbe
         catch (OperationCanceledException) when (wait.IsCancellationRequested)
         {
             cancelled = cancellation.IsCancellationRequested;
+        }
+
+        if (receive is not null)
+        {
+            await wait.CancelAsync().ConfigureAwait(false);
+            await receive.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
 
         var hop = new TracerouteHop(ttl, [.. answers.Select(a => a ?? new TracerouteAnswer("", null, ""))]);
