@@ -218,6 +218,45 @@ public sealed class PingCommandTests : IDisposable
         Assert.Equal(seenAtExit, lab.TargetEchoRequests());
     }
 
+    [PrivilegedFact]
+    public void Without_CAP_NET_RAW_ping_fails_with_PermissionDenied_and_says_what_it_needs()
+    {
+        // Root, but with CAP_NET_RAW out of the bounding set: the raw socket is refused before anything is sent.
+        var result = ProcessRunner.Run(
+            "setpriv",
+            ["--bounding-set", "-net_raw", "--inh-caps", "-net_raw", Capturectl.Executable, "ping", "127.0.0.1", "-c", "1", "--data-dir", _data.Path, "--node-name", "itest", "--json"],
+            Capturectl.CommandTimeout);
+
+        Assert.Equal(1, result.ExitCode);
+        var error = JsonDocument.Parse(result.StandardOutput).RootElement.GetProperty("error");
+        Assert.Equal("permission-denied", error.GetProperty("code").GetString());
+        Assert.Contains("ping needs a raw ICMP socket, which only root or a process with CAP_NET_RAW may open", error.GetProperty("message").GetString());
+    }
+
+    [PrivilegedFact]
+    public void Traceroute_on_all_nodes_lists_each_nodes_hops_under_its_name()
+    {
+        using var lab = new RoutedLab();
+        var (router, target) = (lab.RouterUplinkAddress.ToString(), lab.TargetAddress.ToString());
+        _cluster.Start(2);
+
+        var result = _cluster.Ctl("traceroute", target, "-q", "1", "--all");
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        foreach (var node in new[] { AgentCluster.Node(0), AgentCluster.Node(1) })
+        {
+            Assert.Matches($@"{node}:  1  {router.Replace(".", @"\.")}  \d+\.\d{{3}} ms
+", result.StandardOutput);
+            Assert.Matches($@"{node}:  2  {target.Replace(".", @"\.")}  \d+\.\d{{3}} ms
+", result.StandardOutput);
+            Assert.Matches($@"── {node} ─+
+to {target.Replace(".", @"\.")} \({target.Replace(".", @"\.")}\)
+ 1  {router.Replace(".", @"\.")}  [\d.]+ ms
+ 2  {target.Replace(".", @"\.")}  [\d.]+ ms
+", result.StandardOutput);
+        }
+    }
+
     private static void WaitFor(Func<bool> condition, RunningCommand command)
     {
         var clock = Stopwatch.StartNew();
