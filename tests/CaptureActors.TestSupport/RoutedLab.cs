@@ -57,7 +57,7 @@ public sealed class RoutedLab : IDisposable
             Sysctl(Router, "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
             Sysctl(Target, "net.ipv6.conf.default.accept_dad=0", "net.ipv6.conf.all.accept_dad=0");
             Ip("link", "add", HostInterface, "type", "veth", "peer", "name", RouterUplink, "netns", Router);
-            ProcessRunner.Run("sysctl", "-q", "-w", $"net.ipv6.conf.{HostInterface}.accept_dad=0").EnsureSuccess("sysctl accept_dad");
+            File.WriteAllText($"/proc/sys/net/ipv6/conf/{HostInterface}/accept_dad", "0");
             Ip("-n", Router, "link", "add", RouterDownlink, "type", "veth", "peer", "name", TargetInterface, "netns", Target);
             Sysctl(Router, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1", "net.ipv4.icmp_ratelimit=0", "net.ipv6.icmp.ratelimit=0");
 
@@ -182,8 +182,15 @@ public sealed class RoutedLab : IDisposable
         _rootRoutes.Add(route);
     }
 
-    private void Sysctl(string ns, params string[] settings) =>
-        Exec(ns, ["sysctl", "-q", "-w", .. settings]).EnsureSuccess($"sysctl in {ns}");
+    /// <summary>Sets <c>name=value</c> sysctls inside <paramref name="ns"/> (through its /proc/sys: no procps needed).</summary>
+    private void Sysctl(string ns, params string[] settings)
+    {
+        foreach (var setting in settings)
+        {
+            var (name, value) = (setting[..setting.IndexOf('=', StringComparison.Ordinal)], setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            Exec(ns, "sh", "-c", $"echo {value} > /proc/sys/{name.Replace('.', '/')}").EnsureSuccess($"sysctl {setting} in {ns}");
+        }
+    }
 
     private static void Ip(params string[] args) => ProcessRunner.Run("ip", args).EnsureSuccess("ip " + string.Join(' ', args));
 
