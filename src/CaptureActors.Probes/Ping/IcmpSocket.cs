@@ -13,6 +13,7 @@ public sealed record ReceivedAnswer(IcmpAnswer Answer, IPAddress From, long Rece
 /// A raw ICMP (IPv4) or ICMPv6 socket for one probe run, with its own random echo identifier. A raw socket sees every
 /// ICMP message of the node's network namespace, so answers are filtered by identifier and quoted target; other
 /// pings running at the same time (another console, another agent on the same host) pass each other by.
+/// A socket filter (<see cref="IcmpSocketFilter"/>) lets the kernel queue only answers for our identifier.
 /// Needs root or CAP_NET_RAW; without it opening fails with <see cref="ErrorCode.PermissionDenied"/>.
 /// </summary>
 /// <remarks>
@@ -30,11 +31,11 @@ public sealed partial class IcmpSocket : IDisposable
     private readonly IPEndPoint _target;
     private readonly byte[] _buffer = new byte[ReceiveBufferBytes];
 
-    private IcmpSocket(Socket socket, IPAddress target)
+    private IcmpSocket(Socket socket, IPAddress target, ushort identifier)
     {
         _socket = socket;
         _target = new IPEndPoint(target, 0);
-        Identifier = (ushort)Random.Shared.Next(1, ushort.MaxValue);
+        Identifier = identifier;
     }
 
     public ushort Identifier { get; }
@@ -47,9 +48,23 @@ public sealed partial class IcmpSocket : IDisposable
     public static IcmpSocket Open(IPAddress target, string tool)
     {
         var family = target.AddressFamily;
+        Socket socket;
         try
         {
-            var socket = new Socket(family, SocketType.Raw, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp);
+            socket = new Socket(family, SocketType.Raw, family == AddressFamily.InterNetworkV6 ? ProtocolType.IcmpV6 : ProtocolType.Icmp);
+        }
+        catch (SocketException e) when (e.SocketErrorCode is SocketError.AccessDenied or SocketError.ProtocolNotSupported or SocketError.SocketNotSupported)
+        {
+            throw new ProbeException(
+                ErrorCode.PermissionDenied,
+                $"{tool} needs a raw ICMP socket, which only root or a process with CAP_NET_RAW may open: run the agent as root ({e.Message})",
+                e);
+        }
+
+        try
+        {
+            var identifier = (ushort)Random.Shared.Next(1, ushort.MaxValue);
+            IcmpSocketFilter.Attach(socket, identifier);
             try
             {
                 socket.SetSocketOption(SocketOptionLevel.Socket, (SocketOptionName)SoTimestamp, true);
@@ -62,14 +77,12 @@ public sealed partial class IcmpSocket : IDisposable
             // .NET receives only on a bound socket (or one that has sent); the wildcard address restricts nothing.
             socket.Bind(new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
             WarmUp(family, target);
-            return new IcmpSocket(socket, target);
+            return new IcmpSocket(socket, target, identifier);
         }
-        catch (SocketException e) when (e.SocketErrorCode is SocketError.AccessDenied or SocketError.ProtocolNotSupported or SocketError.SocketNotSupported)
+        catch
         {
-            throw new ProbeException(
-                ErrorCode.PermissionDenied,
-                $"{tool} needs a raw ICMP socket, which only root or a process with CAP_NET_RAW may open: run the agent as root ({e.Message})",
-                e);
+            socket.Dispose();
+            throw;
         }
     }
 

@@ -112,6 +112,38 @@ public sealed class PingProbeTests : IDisposable
     }
 
     [PrivilegedFact]
+    public async Task A_flood_of_other_ICMP_on_the_node_costs_no_reply()
+    {
+        // A UDP burst to a closed loopback port makes the kernel send ICMP port unreachables (not rate limited on
+        // loopback): every raw ICMP socket of the namespace is offered them, none is ours.
+        int closedPort;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            closedPort = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        using var stop = new CancellationTokenSource();
+        var flood = Task.Run(() =>
+        {
+            var sent = 0;
+            for (var round = 0; round < 500 && !stop.IsCancellationRequested; round++)
+            {
+                sent += UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, closedPort), 10_000, 16, timeout: TimeSpan.FromSeconds(10));
+            }
+
+            return sent;
+        });
+
+        var summary = Assert.IsType<PingSummary>(await RunAsync(Ping(_lab.TargetAddress, 10, intervalSeconds: 0.2, timeoutSeconds: 1)));
+        await stop.CancelAsync();
+        var floodSent = await flood;
+
+        Assert.True(floodSent >= 20_000, $"the flood sent only {floodSent} datagrams");
+        Assert.Equal((10, 10), (summary.Transmitted, summary.Received));
+    }
+
+    [PrivilegedFact]
     public async Task An_unknown_host_name_fails_with_UnknownHost_and_the_name()
     {
         var environment = new ProbeEnvironment { ResolveHost = (_, _, _) => throw new SocketException((int)SocketError.HostNotFound) };
