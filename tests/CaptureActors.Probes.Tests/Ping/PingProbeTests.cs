@@ -80,6 +80,31 @@ public sealed class PingProbeTests : IDisposable
     }
 
     [PrivilegedFact]
+    public async Task A_target_that_stops_answering_half_way_shows_half_the_requests_lost()
+    {
+        // Silenced from the third reply on (the next request leaves 0.3 s later): exactly 3 of 6 come back.
+        var catalog = new ProbeCatalog(NoDns);
+        var replies = 0;
+        var context = new ProbeContext(
+            e =>
+            {
+                _events.Enqueue(e);
+                if (e is PingResponse { Outcome: PingOutcome.Reply } && Interlocked.Increment(ref replies) == 3)
+                {
+                    _lab.SilenceTarget();
+                }
+            },
+            CancellationToken.None);
+
+        var summary = Assert.IsType<PingSummary>(await catalog.RunAsync(Ping(_lab.TargetAddress, 6, intervalSeconds: 0.3, timeoutSeconds: 0.5), context));
+
+        Assert.Equal((6, 3, 50.0), (summary.Transmitted, summary.Received, summary.LossPercent));
+        Assert.Equal([1, 2, 3], Responses.Where(r => r.Outcome == PingOutcome.Reply).Select(r => r.Sequence));
+        Assert.Equal([4, 5, 6], Responses.Where(r => r.Outcome == PingOutcome.Timeout).Select(r => r.Sequence));
+        Assert.Equal(Responses.Where(r => r.Outcome == PingOutcome.Reply).Max(r => r.RoundTripMs!.Value), summary.RoundTrips!.MaxMs, 6);
+    }
+
+    [PrivilegedFact]
     public async Task Cancelling_a_ping_without_count_returns_its_summary_and_stops_sending()
     {
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1.1));
