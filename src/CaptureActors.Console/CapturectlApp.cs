@@ -84,6 +84,9 @@ public static class CapturectlApp
         root.Subcommands.Add(NetstatCommand.Create(runtime));
         root.Subcommands.Add(DiagnosticCommand.Create(runtime));
         root.Subcommands.Add(EtherconfigCommand.Create(runtime));
+        root.Subcommands.Add(PingCommand.Create(runtime));
+        root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: false));
+        root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: true));
         return root;
     }
 }

@@ -35,6 +35,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "SmtpPing", "SmtpPhaseCompleted", "SmtpPingReport",
         "ShowNeighbours", "NeighbourReport", "FlushCaches", "FlushReport",
         "ShowEtherconfig", "EtherconfigReport", "SetMtu", "AddVlan", "RemoveVlan", "EtherconfigChanged",
+        "PingHost", "PingStarted", "PingResponse", "PingSummary",
+        "Traceroute", "TracerouteStarted", "TracerouteHopDone", "TracerouteReport",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);
