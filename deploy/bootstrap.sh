@@ -16,6 +16,8 @@ log() { printf 'bootstrap: %s\n' "$*" >&2; }
 # Runtime: libpcap0.8 (SharpPcap loads libpcap.so.0.8). Tests: tcpdump, tshark (and capinfos), iproute2
 # for network namespaces, util-linux for setpriv.
 packages=(libpcap0.8 tcpdump tshark iproute2 util-linux)
+# bench/capture-perf.sh also needs /usr/bin/time (dumpcap and capinfos come with tshark).
+[[ "${BENCH_EXTRAS:-0}" == 1 ]] && packages+=(time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
