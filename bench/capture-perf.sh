@@ -10,7 +10,7 @@
 #
 # Knobs (environment): REPS=3  STEP_SECONDS=2  STEPS="0.3 0.5 0.7 0.85" (fractions of the generator ceiling; the
 #   unpaced step always follows)  LINKS="veth lo"  PAYLOADS="64 1400"  WRITER_PACKETS=1000000  IDLE_SECONDS=60
-#   PHASES="gen steps writer idle"  DOCS=1  OUT=/tmp/capture-perf-<date>  NOTE="" (a line for the docs, e.g. load).
+#   PHASES="gen steps writer idle"  SETTLE=5 (s from a tool's start to the flood)  DOCS=1  OUT=/tmp/capture-perf-<date>  NOTE="" (a line for the docs, e.g. load).
 #
 # Safety: traffic only to 127.0.0.1 or to a /30 of 198.19.128.0/17 (benchmark range) on a veth whose peer sits in a
 # namespace this script creates (random names, no default route); the generator runs inside that namespace. Every
@@ -37,6 +37,8 @@ filter="udp dst port $port"
 snap=262144
 buffer_mib=32 # the agent's LibPcapCaptureEngine.KernelBufferBytes; tcpdump -B takes KiB, dumpcap -B MiB
 drain=1.5
+settle=${SETTLE:-5} # seconds between a tool's start and the flood: the agent's one-off tier-1 JIT after a capture starts
+                    # (~0.4 s CPU, measured per thread) is start-up, not a per-packet cost; it is reported on its own
 
 BENCH_EXTRAS=1 "$root/deploy/bootstrap.sh" >&2
 dotnet build "$root/bench/CaptureActors.Bench" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
@@ -136,16 +138,18 @@ wait_for() { # file pattern seconds
 }
 
 # Each run_<tool> LINK PAYLOAD COUNT PPS (called in this shell, output to a file, so that cleanup knows $live) prints
-# "sent send_pps in_file kdrops cpu_s rss_kb alloc gc0 gc1 gc2 softnet thread_cpu_s".
+# "sent send_pps in_file kdrops cpu_s rss_kb alloc gc0 gc1 gc2 softnet thread_cpu_s startup_cpu_s" (start-up = process
+# start, capture start and $settle s, all CPU before the flood).
 # CPU is counted from just before the flood to $drain s after it (start-up and shutdown excluded for every tool).
-measure_flood() { # pid link payload count pps -> "sent send_pps cpu_s rss_kb softnet thread_cpu_s"
+measure_flood() { # pid link payload count pps -> "sent send_pps cpu_s rss_kb softnet thread_cpu_s startup_cpu_s"
   local c0 t0 t1 s0 sent pps
+  sleep "$settle"
   c0=$(cpu_s "$1"); t0=$(thread_cpu_s "$1"); s0=$(softnet_drops)
   read -r sent pps < <(flood "$2" "$3" "$4" "$5")
   sleep "$drain"
   t1=$(thread_cpu_s "$1")
   [[ $t0 == - || $t1 == - ]] && t1=- || t1=$(sub "$t1" "$t0")
-  echo "$sent $pps $(sub "$(cpu_s "$1")" "$c0") $(hwm_kb "$1") $(( $(softnet_drops) - s0 )) $t1"
+  echo "$sent $pps $(sub "$(cpu_s "$1")" "$c0") $(hwm_kb "$1") $(( $(softnet_drops) - s0 )) $t1 $c0"
 }
 
 halve_on_lo() { [[ $1 == lo ]] && echo $(( $2 / 2 )) || echo "$2"; } # lo: pcap_stats counts every packet twice
@@ -159,7 +163,7 @@ run_agent() {
   aport=$(grep -o '127\.0\.0\.1:[0-9]*' "$dir/out" | head -1 | cut -d: -f2)
   "$ctl" --node "bench=127.0.0.1:$aport" packetcapture start -i "$(iface_of "$1")" -f "$filter" --snaplen $snap \
     --max-size 16GB --detach > /dev/null
-  read -r sent pps cpu rss sn tcpu < <(measure_flood "$apid" "$@")
+  read -r sent pps cpu rss sn tcpu scpu < <(measure_flood "$apid" "$@")
   status=$("$ctl" --node "bench=127.0.0.1:$aport" packetcapture stop --json)
   drops=$(grep -o '"kernelDropped": *[0-9]*' <<< "$status" | head -1 | grep -o '[0-9]*$')
   stop_pid "$apid" TERM 20
@@ -167,7 +171,7 @@ run_agent() {
   # "capture thread allocated B bytes for N packets; process GCs during the capture gen0 a gen1 b gen2 c"
   read -r alloc g0 g1 g2 < <(sed -n 's/.*capture thread allocated \([0-9]*\) bytes.*gen0 \([0-9]*\) gen1 \([0-9]*\) gen2 \([0-9]*\).*/\1 \2 \3 \4/p' "$dir/err" | head -1) || true
   rm -rf "$dir"
-  echo "$sent $pps $n $(halve_on_lo "$1" "${drops:-0}") $cpu $rss ${alloc:--} ${g0:--} ${g1:--} ${g2:--} $sn $tcpu"
+  echo "$sent $pps $n $(halve_on_lo "$1" "${drops:-0}") $cpu $rss ${alloc:--} ${g0:--} ${g1:--} ${g2:--} $sn $tcpu $scpu"
 }
 
 run_tcpdump() {
@@ -176,11 +180,11 @@ run_tcpdump() {
   tcpdump -i "$(iface_of "$1")" -Z root -w "$work/t.pcap" -s $snap -B $((buffer_mib * 1024)) "$filter" 2> "$work/t.log" &
   pid=$!; live=$pid
   wait_for "$work/t.log" "listening on" 10
-  read -r sent pps cpu rss sn _ < <(measure_flood "$pid" "$@")
+  read -r sent pps cpu rss sn _ scpu < <(measure_flood "$pid" "$@")
   stop_pid "$pid" TERM 20
   drops=$(grep -o '[0-9]* packets dropped by kernel' "$work/t.log" | grep -o '^[0-9]*')
   n=$(in_file "$work/t.pcap"); rm -f "$work/t.pcap"
-  echo "$sent $pps $n $(halve_on_lo "$1" "${drops:-0}") $cpu $rss - - - - $sn -"
+  echo "$sent $pps $n $(halve_on_lo "$1" "${drops:-0}") $cpu $rss - - - - $sn - $scpu"
 }
 
 run_dumpcap() {
@@ -189,11 +193,11 @@ run_dumpcap() {
   dumpcap -i "$(iface_of "$1")" -f "$filter" -s $snap -B $buffer_mib -P -q -w "$work/d.pcap" 2> "$work/d.log" &
   pid=$!; live=$pid
   wait_for "$work/d.log" "Capturing on" 10
-  read -r sent pps cpu rss sn _ < <(measure_flood "$pid" "$@")
+  read -r sent pps cpu rss sn _ scpu < <(measure_flood "$pid" "$@")
   stop_pid "$pid" INT 20
   drops=$(grep -o '(pcap:[0-9]*' "$work/d.log" | grep -o '[0-9]*$')
   n=$(in_file "$work/d.pcap"); rm -f "$work/d.pcap"
-  echo "$sent $pps $n $(halve_on_lo "$1" "${drops:-0}") $cpu $rss - - - - $sn -"
+  echo "$sent $pps $n $(halve_on_lo "$1" "${drops:-0}") $cpu $rss - - - - $sn - $scpu"
 }
 
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
@@ -224,7 +228,7 @@ done
 
 # --- 2. stepped rates, tools in rotating order ---
 tools=(agent tcpdump dumpcap)
-printf 'iface\tpayload\tstep\ttarget_pps\ttool\trep\tsent\tsend_pps\tin_file\tkdrops\tcpu_s\trss_kb\talloc_bytes\tgc0\tgc1\tgc2\tsoftnet_drops\tload1\tthread_cpu_s\n' > "$out/runs.tsv"
+printf 'iface\tpayload\tstep\ttarget_pps\ttool\trep\tsent\tsend_pps\tin_file\tkdrops\tcpu_s\trss_kb\talloc_bytes\tgc0\tgc1\tgc2\tsoftnet_drops\tload1\tthread_cpu_s\tstartup_cpu_s\n' > "$out/runs.tsv"
 if has_phase steps; then
   for link in "${links[@]}"; do
     for payload in "${payloads[@]}"; do
@@ -241,10 +245,10 @@ if has_phase steps; then
           for k in 0 1 2; do
             tool=${tools[$(( (rep - 1 + k) % 3 ))]}
             "run_$tool" "$link" "$payload" "$count" "$target" > "$work/run"
-            read -r sent pps n drops cpu rss alloc g0 g1 g2 sn tcpu < "$work/run"
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$link" "$payload" "$step" \
-              "$target" "$tool" "$rep" "$sent" "$pps" "$n" "$drops" "$cpu" "$rss" "$alloc" "$g0" "$g1" "$g2" "$sn" "$(load1)" "$tcpu" >> "$out/runs.tsv"
-            log "$link ${payload}B step $step (target $( ((target > 0)) && echo "$target pps" || echo unpaced)) $tool rep $rep: sent $sent at $pps pps, in file $n, kernel drops $drops, CPU ${cpu}s (capture thread $tcpu), HWM ${rss} kB, alloc $alloc, load $(load1)"
+            read -r sent pps n drops cpu rss alloc g0 g1 g2 sn tcpu scpu < "$work/run"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$link" "$payload" "$step" \
+              "$target" "$tool" "$rep" "$sent" "$pps" "$n" "$drops" "$cpu" "$rss" "$alloc" "$g0" "$g1" "$g2" "$sn" "$(load1)" "$tcpu" "$scpu" >> "$out/runs.tsv"
+            log "$link ${payload}B step $step (target $( ((target > 0)) && echo "$target pps" || echo unpaced)) $tool rep $rep: sent $sent at $pps pps, in file $n, kernel drops $drops, CPU ${cpu}s (capture thread $tcpu, start-up $scpu), HWM ${rss} kB, alloc $alloc, load $(load1)"
           done
         done
       done
@@ -315,7 +319,7 @@ loads=$(awk -F'\t' 'NR > 1 {print $18}' "$out/runs.tsv" | sort -g | awk '{v[NR] 
     "Agent: a \`capture-agent\` process per run, the capture started with \`capturectl --node … packetcapture start --detach\`" \
     "(the product's path: actors, the libpcap thread, the managed pcap writer with SHA-256); tcpdump: \`tcpdump -w -s $snap -B $((buffer_mib * 1024))\`;" \
     "dumpcap: \`dumpcap -P -s $snap -B $buffer_mib\`; all with the filter \`$filter\`, the agent's snap length and its ${buffer_mib} MiB kernel buffer." \
-    "Tools alternate in rotating order on identical traffic. In file: \`capinfos\`. Kernel drops: pcap_stats ps_drop (halved on lo)." \
+    "Tools alternate in rotating order on identical traffic; each flood starts ${settle} s after its tool (SETTLE). In file: \`capinfos\`. Kernel drops: pcap_stats ps_drop (halved on lo)." \
     "Raw per-run figures: \`$out/*.tsv\`."
   "$gen" summarize "$out"
 } > "$out/section.md"

@@ -71,7 +71,9 @@ public static class Summarize
         foreach (var g in runs.GroupBy(r => (r["iface"], r["payload"])))
         {
             var rates = Tools.ToDictionary(tool => tool, tool => DropFreeRate(g.Where(r => r["tool"] == tool).ToList()));
-            var ratio = rates["agent"].Rate > 0 && rates["tcpdump"].Rate > 0 ? (rates["agent"].Rate / rates["tcpdump"].Rate).ToString("0.00", Inv) : "–";
+            var ratio = rates["agent"].AtCeiling && rates["tcpdump"].AtCeiling
+                ? "≥ 1 (both kept up with the generator)"
+                : rates["agent"].Rate > 0 && rates["tcpdump"].Rate > 0 ? (rates["agent"].Rate / rates["tcpdump"].Rate).ToString("0.00", Inv) : "–";
             text.AppendLine(Inv, $"| {g.Key.Item1} | {g.Key.Item2} B | {Show(rates["agent"])} | {Show(rates["tcpdump"])} | {Show(rates["dumpcap"])} | {ratio} |");
         }
 
@@ -108,13 +110,14 @@ public static class Summarize
         text.AppendLine()
             .AppendLine("**Unpaced flood** (the generator as fast as it goes, capture beside it on the same 2 cores): medians per tool.")
             .AppendLine("CPU = user + system seconds of the capturing process from just before the flood to 1.5 s after it")
+            .AppendLine("(start-up = all its CPU before the flood: process and capture start and the settle time)")
             .AppendLine("(/proc/PID/stat), per million packets in the file; RSS = VmHWM. Agent allocation = bytes the capture")
             .AppendLine("thread allocated over the whole capture (GC.GetAllocatedBytesForCurrentThread) and the process's gen0/1/2")
             .AppendLine("collections during it, from the agent's log at stop. Thread = the agent's capture thread alone (its")
             .AppendLine("/proc/PID/task/TID/stat): the hot path without the actor system, remoting and runtime around it.")
             .AppendLine()
-            .AppendLine("| link | payload | tool | runs | sent | in file | kernel drops | CPU s/Mpkt | CPU ratio | thread CPU s/Mpkt | peak RSS MB | agent allocation |")
-            .AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            .AppendLine("| link | payload | tool | runs | sent | in file | kernel drops | CPU s/Mpkt | CPU ratio | thread CPU s/Mpkt | start-up CPU s | peak RSS MB | agent allocation |")
+            .AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var g in runs.Where(r => int.Parse(r["step"], Inv) == top).GroupBy(r => (r["iface"], r["payload"])))
         {
             var tcpdumpCpu = CpuPerMillion(g.Where(r => r["tool"] == "tcpdump"));
@@ -130,7 +133,7 @@ public static class Summarize
                 var alloc = tool == "agent" && t[0]["alloc_bytes"] != "-"
                     ? string.Create(Inv, $"{Median(t, "alloc_bytes"):N0} B, GCs {Median(t, "gc0"):0}/{Median(t, "gc1"):0}/{Median(t, "gc2"):0}")
                     : "";
-                text.AppendLine(Inv, $"| {g.Key.Item1} | {g.Key.Item2} B | {tool} | {t.Count} | {Median(t, "sent"):N0} | {Median(t, "in_file"):N0} | {Median(t, "kdrops"):N0} | {cpu:0.00} | {cpu / tcpdumpCpu:0.00} | {ThreadCpu(t)} | {Median(t, "rss_kb") / 1024:0} | {alloc} |");
+                text.AppendLine(Inv, $"| {g.Key.Item1} | {g.Key.Item2} B | {tool} | {t.Count} | {Median(t, "sent"):N0} | {Median(t, "in_file"):N0} | {Median(t, "kdrops"):N0} | {cpu:0.00} | {cpu / tcpdumpCpu:0.00} | {ThreadCpu(t)} | {Median(t, "startup_cpu_s"):0.00} | {Median(t, "rss_kb") / 1024:0} | {alloc} |");
             }
         }
 
