@@ -7,11 +7,13 @@ return args switch
     ["make-pcap", .. var rest] => MakePcap.Run(rest),
     ["tcp-copy", .. var rest] => await TcpCopy.RunAsync(rest),
     ["rtt-probe", .. var rest] => await RttProbe.RunAsync(rest),
+    ["replay", .. var rest] => Replay.Run(rest),
+    ["summarize", .. var rest] => Summarize.Run(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: capture-bench flood HOST PORT COUNT PAYLOAD [PPS] | make-pcap PATH BYTES | tcp-copy FILE OUT | rtt-probe HOST PORT SECONDS");
+    Console.Error.WriteLine("usage: capture-bench flood HOST PORT COUNT PAYLOAD [PPS] | make-pcap PATH BYTES [FRAME] | tcp-copy FILE OUT | rtt-probe HOST PORT SECONDS | replay IN OUT | summarize DIR");
     return 2;
 }
