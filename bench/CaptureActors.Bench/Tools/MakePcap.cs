@@ -27,6 +27,7 @@ public static class MakePcap
             writer.Write(seconds + (i / 100_000), i % 100_000 * 10, packet, packet.Length);
         }
 
+        writer.Flush(); // the hash covers what reached the file: flush the buffer first
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{writer.Packets} packets, {writer.Length} bytes, sha256 {writer.Sha256Hex}"));
         return 0;
     }
