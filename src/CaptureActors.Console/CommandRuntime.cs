@@ -16,6 +16,9 @@ public sealed class CommandRuntime(AppIo io, GlobalOptions globals, IAgentConnec
 
     public TimeSpan AskTimeout { get; } = askTimeout;
 
+    /// <summary>The process's signals when run from the command line (the shell takes Ctrl-C over); null in tests.</summary>
+    public ConsoleSignals? Signals { get; init; }
+
     /// <summary>
     /// Connects to the node, runs <paramref name="body"/> and maps failures to exit codes: usage errors 2,
     /// refusals and failures 1 (stderr, or an error document on stdout with <c>--json</c>).
