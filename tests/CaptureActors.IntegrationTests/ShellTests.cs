@@ -148,6 +148,53 @@ public sealed class ShellTests : IDisposable
 
         shell.Line("9");
         shell.Expect("Unknown choice '9': type one of 1 to 5, or press Enter to go back.");
+
+        // Ctrl-C stops the running command, not the shell.
+        shell.Line("5");
+        shell.Expect("Press Ctrl-C to stop.");
+        shell.Expect("sample 1 at");
+        shell.Keys("C-c");
+        shell.Expect("ended by cancelled");
+        shell.ExpectLastLine(l => l == MenuPrompt);
+        shell.Line("");
+        shell.ExpectLastLine(l => l == Prompt.TrimEnd());
+    }
+
+    [PrivilegedFact]
+    public void On_a_remote_node_the_shell_session_owns_the_capture_and_a_closed_terminal_stops_it()
+    {
+        Privilege.Require();
+        using var cluster = new AgentCluster("ca-shell-nodes-");
+        cluster.Start(2);
+        var port = FreeUdpPort();
+        Assert.Equal(0, cluster.Ctl("packetcapture", "setup", "-i", "lo", "-f", $"udp port {port}", "--on", AgentCluster.Node(1)).ExitCode);
+        using var shell = new TmuxTerminal(
+            new Dictionary<string, string> { ["HOME"] = _home.Path, ["TERM"] = "xterm" },
+            Capturectl.Executable,
+            ["shell", .. cluster.NodeArguments]);
+        shell.Expect("Type 'help' for the commands");
+        shell.ExpectLastLine(l => l == "[node1,node2]>");
+
+        shell.Line("use node2");
+        shell.ExpectLastLine(l => l == "node2>");
+        shell.Line("packetcapture start");
+        shell.Expect("runs on node node2");
+        shell.ExpectLastLine(l => l == MenuPrompt);
+        Assert.Equal(50, UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), 50, 64, packetsPerSecond: 1000));
+
+        shell.Close();
+
+        var deadline = DateTime.UtcNow + StopTimeout;
+        string status;
+        do
+        {
+            Thread.Sleep(300);
+            status = cluster.Ctl("packetcapture", "status", "--json", "--on", AgentCluster.Node(1)).StandardOutput;
+        }
+        while (!status.Contains("\"owner-lost\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+        Assert.Contains("\"stopReason\": \"owner-lost\"", status);
+        Assert.Contains("\"state\": \"stopped\"", status);
     }
 
     [Fact]
