@@ -52,7 +52,7 @@ public sealed class CommandRuntime(AppIo io, GlobalOptions globals, IAgentConnec
                     throw new UsageException($"'{parseResult.CommandResult.Command.Name}' runs on one node at a time: choose one with --on (selected: {string.Join(", ", target.RemoteNodes.Select(n => n.Name))})");
                 }
 
-                await using var nodes = await RemoteNodes.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+                await using var nodes = await Connector.ConnectNodesAsync(target, cancellationToken).ConfigureAwait(false);
                 return await nodesBody(new NodesContext(this, parseResult, json, target, nodes, cancellationToken), prepared).ConfigureAwait(false);
             }
 

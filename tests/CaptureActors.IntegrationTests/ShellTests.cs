@@ -161,25 +161,39 @@ public sealed class ShellTests : IDisposable
     }
 
     [PrivilegedFact]
-    public void On_a_remote_node_the_shell_session_owns_the_capture_and_a_closed_terminal_stops_it()
+    public void On_remote_nodes_the_shell_session_owns_the_captures_exit_and_a_closed_terminal_stop_them()
     {
         Privilege.Require();
         using var cluster = new AgentCluster("ca-shell-nodes-");
         cluster.Start(2);
         var port = FreeUdpPort();
-        Assert.Equal(0, cluster.Ctl("packetcapture", "setup", "-i", "lo", "-f", $"udp port {port}", "--on", AgentCluster.Node(1)).ExitCode);
-        using var shell = new TmuxTerminal(
-            new Dictionary<string, string> { ["HOME"] = _home.Path, ["TERM"] = "xterm" },
-            Capturectl.Executable,
-            ["shell", .. cluster.NodeArguments]);
-        shell.Expect("Type 'help' for the commands");
-        shell.ExpectLastLine(l => l == "[node1,node2]>");
+        Assert.All(new[] { 0, 1 }, i => Assert.Equal(0, cluster.Ctl("packetcapture", "setup", "-i", "lo", "-f", $"udp port {port}", "--on", AgentCluster.Node(i)).ExitCode));
 
+        // Both nodes: one coordinated capture owned by the shell; exit stops it on both.
+        using (var both = OpenNodesShell(cluster))
+        {
+            both.ExpectLastLine(l => l == "[node1,node2]>");
+            both.Line("packetcapture start");
+            both.Expect("it stops with STOP, at a limit, or when you leave the shell");
+            both.ExpectLastLine(l => l == MenuPrompt);
+            Assert.All(new[] { 0, 1 }, i => Assert.Contains("\"state\": \"running\"", NodeStatus(cluster, i)));
+            both.Line("");
+            both.Line("exit");
+            var screen = both.Expect("bye");
+            Assert.Contains("on node node1 stopped: owner-lost", screen);
+            Assert.Contains("on node node2 stopped: owner-lost", screen);
+        }
+
+        Assert.All(new[] { 0, 1 }, i => Assert.Contains("\"stopReason\": \"owner-lost\"", NodeStatus(cluster, i)));
+
+        // One node chosen with use: a closed terminal stops its capture.
+        using var shell = OpenNodesShell(cluster);
         shell.Line("use node2");
         shell.ExpectLastLine(l => l == "node2>");
         shell.Line("packetcapture start");
         shell.Expect("runs on node node2");
         shell.ExpectLastLine(l => l == MenuPrompt);
+        var captureId = System.Text.Json.JsonDocument.Parse(NodeStatus(cluster, 1)).RootElement.GetProperty("captureId").GetString();
         Assert.Equal(50, UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), 50, 64, packetsPerSecond: 1000));
 
         shell.Close();
@@ -189,12 +203,34 @@ public sealed class ShellTests : IDisposable
         do
         {
             Thread.Sleep(300);
-            status = cluster.Ctl("packetcapture", "status", "--json", "--on", AgentCluster.Node(1)).StandardOutput;
+            status = NodeStatus(cluster, 1);
         }
         while (!status.Contains("\"owner-lost\"", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
 
+        Assert.Contains($"\"captureId\": \"{captureId}\"", status);
         Assert.Contains("\"stopReason\": \"owner-lost\"", status);
         Assert.Contains("\"state\": \"stopped\"", status);
+    }
+
+    private static string NodeStatus(AgentCluster cluster, int index) =>
+        cluster.Ctl("packetcapture", "status", "--json", "--on", AgentCluster.Node(index)).StandardOutput;
+
+    private TmuxTerminal OpenNodesShell(AgentCluster cluster)
+    {
+        var shell = new TmuxTerminal(
+            new Dictionary<string, string> { ["HOME"] = _home.Path, ["TERM"] = "xterm" },
+            Capturectl.Executable,
+            ["shell", .. cluster.NodeArguments]);
+        try
+        {
+            shell.Expect("Type 'help' for the commands");
+            return shell;
+        }
+        catch
+        {
+            shell.Dispose();
+            throw;
+        }
     }
 
     [Fact]

@@ -20,29 +20,27 @@ public sealed class ShellConnector(IAgentConnector inner) : IAgentConnector
 
     public async Task<AgentConnection> ConnectAsync(AgentTarget target, CancellationToken cancellationToken)
     {
-        var key = Key(target);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var open = await OpenAsync(target, async () =>
         {
-            if (!_open.TryGetValue(key, out var open))
-            {
-                var connection = await inner.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-                var actor = connection.System.ActorOf(ConsoleSessionActor.Props(), $"shell-session-{Guid.NewGuid():N}");
-                open = new Open(target.NodeName, connection, new ShellCaptureOwner(actor));
-                _open[key] = open;
-            }
+            var connection = await inner.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            return new Open(connection.System, [(target.NodeName, connection.Agent)], NewOwner(connection.System), connection.DisposeAsync, connection, null);
+        }, cancellationToken).ConfigureAwait(false);
+        return new AgentConnection(open.System, open.Connection!.Agent) { Session = open.Owner };
+    }
 
-            return new AgentConnection(open.Connection.System, open.Connection.Agent) { Session = open.Owner };
-        }
-        finally
+    public async Task<RemoteNodes> ConnectNodesAsync(AgentTarget target, CancellationToken cancellationToken)
+    {
+        var open = await OpenAsync(target, async () =>
         {
-            _gate.Release();
-        }
+            var nodes = await inner.ConnectNodesAsync(target, cancellationToken).ConfigureAwait(false);
+            return new Open(nodes.System, nodes.Reachable, NewOwner(nodes.System), nodes.DisposeAsync, null, nodes);
+        }, cancellationToken).ConfigureAwait(false);
+        return open.Nodes!.Lend(open.Owner);
     }
 
     /// <summary>
     /// Ends the shell's sessions: for each node, says which of the shell's captures still run, stops the session actor
-    /// (the agent stops them: owner-lost), waits until they have stopped, reports how each ended, then disconnects.
+    /// (the agents stop them: owner-lost), waits until they have stopped, reports how each ended, then disconnects.
     /// </summary>
     /// <param name="say">Where to tell the user (may fail silently when the terminal is gone).</param>
     public async Task CloseAsync(Action<string> say, TimeSpan askTimeout)
@@ -51,33 +49,56 @@ public sealed class ShellConnector(IAgentConnector inner) : IAgentConnector
         {
             try
             {
-                var client = new AgentClient(open.Connection.Agent, open.Node, askTimeout);
-                var running = await RunningOwnCaptureAsync(client, open.Owner).ConfigureAwait(false);
-                if (running is not null)
+                var running = new List<(AgentClient Client, CaptureStatus Status)>();
+                foreach (var (node, agent) in open.Agents)
                 {
-                    say($"leaving the shell: stopping capture {running.CaptureId} on node {open.Node} (it was started in this shell)");
+                    var client = new AgentClient(agent, node, askTimeout);
+                    if (await RunningOwnCaptureAsync(client, open.Owner).ConfigureAwait(false) is { } status)
+                    {
+                        say($"leaving the shell: stopping capture {status.CaptureId} on node {node} (it was started in this shell)");
+                        running.Add((client, status));
+                    }
                 }
 
-                open.Connection.System.Stop(open.Owner.Actor);
-                if (running is not null)
+                open.System.Stop(open.Owner.Actor);
+                await Task.WhenAll(running.Select(async r =>
                 {
-                    var final = await WaitStoppedAsync(client, running.CaptureId!).ConfigureAwait(false);
+                    var final = await WaitStoppedAsync(r.Client, r.Status.CaptureId!).ConfigureAwait(false);
                     say(final is null
-                        ? $"capture {running.CaptureId} on node {open.Node} did not report stopped within {DurationText.Format(StopWait)}"
-                        : $"capture {final.CaptureId} on node {open.Node} stopped: {final.StopReason?.ToText() ?? final.State.ToString()}");
-                }
-            }
-            catch (CapturectlFailure e)
-            {
-                say($"node {open.Node}: {e.Message}");
+                        ? $"capture {r.Status.CaptureId} on node {r.Client.NodeName} did not report stopped within {DurationText.Format(StopWait)}"
+                        : $"capture {final.CaptureId} on node {r.Client.NodeName} stopped: {final.StopReason?.ToText() ?? final.State.ToString()}");
+                })).ConfigureAwait(false);
             }
             finally
             {
-                await open.Connection.DisposeAsync().ConfigureAwait(false);
+                await open.Dispose().ConfigureAwait(false);
             }
         }
 
         _open.Clear();
+    }
+
+    private static ShellCaptureOwner NewOwner(Akka.Actor.ActorSystem system) =>
+        new(system.ActorOf(ConsoleSessionActor.Props(), $"shell-session-{Guid.NewGuid():N}"));
+
+    private async Task<Open> OpenAsync(AgentTarget target, Func<Task<Open>> connect, CancellationToken cancellationToken)
+    {
+        var key = Key(target);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_open.TryGetValue(key, out var open))
+            {
+                open = await connect().ConfigureAwait(false);
+                _open[key] = open;
+            }
+
+            return open;
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private static async Task<CaptureStatus?> RunningOwnCaptureAsync(AgentClient client, ShellCaptureOwner owner)
@@ -87,7 +108,16 @@ public sealed class ShellConnector(IAgentConnector inner) : IAgentConnector
             return null;
         }
 
-        var status = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
+        CaptureStatus status;
+        try
+        {
+            status = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (CapturectlFailure)
+        {
+            return null;
+        }
+
         return status.CaptureId is { } id && owner.CaptureIds.Contains(id) && IsActive(status) ? status : null;
     }
 
@@ -96,7 +126,16 @@ public sealed class ShellConnector(IAgentConnector inner) : IAgentConnector
         var deadline = DateTimeOffset.UtcNow + StopWait;
         while (DateTimeOffset.UtcNow < deadline)
         {
-            var status = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
+            CaptureStatus status;
+            try
+            {
+                status = await client.GetStatusAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (CapturectlFailure)
+            {
+                return null;
+            }
+
             if (status.CaptureId != captureId || !IsActive(status))
             {
                 return status;
@@ -111,8 +150,15 @@ public sealed class ShellConnector(IAgentConnector inner) : IAgentConnector
     private static bool IsActive(CaptureStatus status) => status.State is CaptureState.Starting or CaptureState.Running or CaptureState.Stopping;
 
     private static string Key(AgentTarget target) => target.IsRemote
-        ? string.Join(",", target.RemoteNodes.Select(n => $"{n.Name}={n.Host}:{n.Port}"))
+        ? (target.RemoteNodes.Count > 1 ? "nodes:" : "node:") + string.Join(",", target.RemoteNodes.Select(n => $"{n.Name}={n.Host}:{n.Port}"))
         : $"embedded:{target.DataDirectory}:{target.NodeName}";
 
-    private sealed record Open(string Node, AgentConnection Connection, ShellCaptureOwner Owner);
+    /// <summary>One open connection: a single node's (<paramref name="Connection"/>) or several nodes' (<paramref name="Nodes"/>).</summary>
+    private sealed record Open(
+        Akka.Actor.ActorSystem System,
+        IReadOnlyList<(string Node, Akka.Actor.IActorRef Agent)> Agents,
+        ShellCaptureOwner Owner,
+        Func<ValueTask> Dispose,
+        AgentConnection? Connection,
+        RemoteNodes? Nodes);
 }
