@@ -117,7 +117,17 @@ public sealed record InterfaceCaptureResult(
     CaptureEndReason Reason,
     string? Error,
     IReadOnlyList<CaptureSegment> Segments,
-    InterfaceCounters Counters);
+    InterfaceCounters Counters)
+{
+    /// <summary>What the capture loop cost the managed heap, when the engine measures it (the libpcap engine does).</summary>
+    public CaptureLoopAllocation? Allocation { get; init; }
+}
+
+/// <summary>
+/// The capture loop's allocation evidence: bytes its thread allocated while it ran (GC.GetAllocatedBytesForCurrentThread,
+/// so other threads' work, such as the actors', is not counted) and the process's garbage collections meanwhile.
+/// </summary>
+public sealed record CaptureLoopAllocation(long ThreadAllocatedBytes, int Gen0Collections, int Gen1Collections, int Gen2Collections);
 
 /// <summary>A finished pcap file of a capture.</summary>
 public sealed record CaptureSegment(

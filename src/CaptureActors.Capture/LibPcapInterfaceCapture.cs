@@ -162,6 +162,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     {
         CaptureEndReason reason = CaptureEndReason.Error;
         string? error = null;
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
         try
         {
             (reason, error) = Loop();
@@ -179,6 +181,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             (reason, error) = (CaptureEndReason.Error, $"{e.GetType().Name}: {e.Message}");
         }
 
+        var allocation = new CaptureLoopAllocation(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
         try
         {
             ReadStats();
@@ -198,7 +202,7 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         finally
         {
             CloseDevice();
-            _completion.TrySetResult(new InterfaceCaptureResult(reason, error, [.. _closedSegments], ReadCounters()));
+            _completion.TrySetResult(new InterfaceCaptureResult(reason, error, [.. _closedSegments], ReadCounters()) { Allocation = allocation });
         }
     }
 

@@ -17,6 +17,12 @@ public sealed record AppIo(TextWriter Out, TextWriter Error, bool IsTerminal, bo
         return new AppIo(System.Console.Out, System.Console.Error, terminal, terminal && !noColor);
     }
 
+    /// <summary>
+    /// ANSI escape codes without detecting them: a writer known to reach a terminal that understands them (tests that look
+    /// at live displays). Otherwise Spectre.Console detects ANSI support from the environment.
+    /// </summary>
+    public bool ForceAnsi { get; init; }
+
     /// <summary>Plain output to writers (tests, pipes): no terminal, no colour.</summary>
     public static AppIo Plain(TextWriter output, TextWriter error) => new(output, error, false, false);
 
@@ -25,7 +31,7 @@ public sealed record AppIo(TextWriter Out, TextWriter Error, bool IsTerminal, bo
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = Color ? AnsiSupport.Detect : AnsiSupport.No,
+            Ansi = ForceAnsi ? AnsiSupport.Yes : Color ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = Color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = IsTerminal ? InteractionSupport.Yes : InteractionSupport.No,
             Out = new AnsiConsoleOutput(Out),

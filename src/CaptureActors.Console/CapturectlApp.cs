@@ -86,6 +86,9 @@ public static class CapturectlApp
         root.Subcommands.Add(NetstatCommand.Create(runtime));
         root.Subcommands.Add(DiagnosticCommand.Create(runtime));
         root.Subcommands.Add(EtherconfigCommand.Create(runtime));
+        root.Subcommands.Add(PingCommand.Create(runtime));
+        root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: false));
+        root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: true));
         root.Subcommands.Add(ShellCommand.Create(runtime));
         return root;
     }

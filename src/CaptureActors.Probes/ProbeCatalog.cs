@@ -1,10 +1,12 @@
-using CaptureActors.Probes.Netstat;
 using CaptureActors.Probes.Dns;
-using CaptureActors.Probes.Smtp;
 using CaptureActors.Probes.Etherconfig;
 using CaptureActors.Probes.Iproute;
 using CaptureActors.Probes.Neighbours;
+using CaptureActors.Probes.Netstat;
+using CaptureActors.Probes.Ping;
+using CaptureActors.Probes.Smtp;
 using CaptureActors.Probes.Sockets;
+using CaptureActors.Probes.Traceroute;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Probes;
@@ -45,6 +47,9 @@ public sealed class ProbeCatalog
         Add<SetMtu>((command, context) => EtherconfigProbes.SetMtuAsync(interfaces, command, context), _ => ToolCeiling);
         Add<AddVlan>((command, context) => EtherconfigProbes.AddVlanAsync(interfaces, command, context), _ => ToolCeiling);
         Add<RemoveVlan>((command, context) => EtherconfigProbes.RemoveVlanAsync(interfaces, command, context), _ => ToolCeiling);
+
+        Add<PingHost>((command, context) => PingProbe.RunAsync(environment, command, context), PingProbe.Ceiling);
+        Add<Protocol.Traceroute>((command, context) => TracerouteProbe.RunAsync(environment, command, context), TracerouteProbe.Ceiling);
     }
 
     public ProbeEnvironment Environment { get; }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace CaptureActors.Probes;
 
@@ -24,4 +25,7 @@ public sealed record ProbeEnvironment
     /// of that family). <c>etherconfig</c> refuses changes to an interface holding one. Empty for the embedded agent.
     /// </summary>
     public IReadOnlyList<IPAddress> AgentLinkAddresses { get; init; } = [];
+
+    /// <summary>Resolves a host name to addresses of a family (<see cref="AddressFamily.Unspecified"/>: any) — the system resolver.</summary>
+    public Func<string, AddressFamily, CancellationToken, Task<IPAddress[]>> ResolveHost { get; init; } = System.Net.Dns.GetHostAddressesAsync;
 }

@@ -27,6 +27,8 @@ public enum ErrorCode
     Refused,
     /// <summary>The node stopped answering (its agent died or the network to it broke) before the request ended.</summary>
     NodeLost,
+    /// <summary>The node does not offer this right now (its download channel is off or too many downloads wait).</summary>
+    Unavailable,
 }
 
 /// <summary>Generic failure reply: what failed and why, in words a user can act on.</summary>

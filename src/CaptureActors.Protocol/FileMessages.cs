@@ -53,3 +53,23 @@ public sealed record ReadFileChunk(string Name, long Offset, int MaxBytes) : IFi
 }
 
 public sealed record FileChunk(string Name, long Offset, byte[] Data, long FileSize, bool EndOfFile) : ICaptureProtocol;
+
+/// <summary>
+/// Ask for a one-time ticket to fetch a finished file's bytes from <paramref name="Offset"/> to its end over the node's
+/// download channel (<see cref="DownloadChannel"/>: a TCP port beside Akka.Remote, for bulk bytes only). Answered by
+/// <see cref="DownloadTicket"/>, or by <see cref="CommandFailed"/>: unknown or unsafe name, a file still being written
+/// (<see cref="ErrorCode.FileInUse"/>: fetch it with <see cref="ReadFileChunk"/>), an offset past the end, no channel or
+/// too many tickets waiting (<see cref="ErrorCode.Unavailable"/>).
+/// </summary>
+public sealed record OpenDownload(string Name, long Offset) : IFileCommand;
+
+/// <summary>
+/// Permission to fetch <see cref="Name"/> from <see cref="Offset"/> to <see cref="FileSize"/>: connect to the node's host
+/// (the one its agent is reached on) at <see cref="Port"/> before <see cref="ExpiresAt"/> and present <see cref="Token"/>
+/// with the same name and offset. The token is 32 random bytes, valid for one connection only.
+/// </summary>
+public sealed record DownloadTicket(string Name, long Offset, long FileSize, int Port, byte[] Token, DateTimeOffset ExpiresAt) : ICaptureProtocol
+{
+    /// <summary>Bytes the channel will send.</summary>
+    public long Length => FileSize - Offset;
+}

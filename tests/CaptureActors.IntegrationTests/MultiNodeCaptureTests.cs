@@ -51,6 +51,8 @@ public sealed class MultiNodeCaptureTests : IDisposable
         var merged = Path.Combine(downloads, "all.pcapng");
         var download = Ctl("packetcapture", "download", "--all", "-o", downloads, "--merge", merged);
         Assert.True(download.ExitCode == 0, download.StandardOutput + download.StandardError);
+        // Every agent process served its files over its download channel: no node fell back to chunks.
+        Assert.DoesNotContain("Akka.Remote chunks", download.StandardError);
 
         var fields = ProcessRunner.Run("tshark", ["-r", merged, "-T", "fields", "-e", "frame.interface_name", "-e", "frame.time_epoch"], Bound).EnsureSuccess("tshark");
         var rows = fields.Lines.Select(l => l.Split('\t')).ToList();

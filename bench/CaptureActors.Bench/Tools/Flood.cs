@@ -7,7 +7,7 @@ namespace CaptureActors.Bench.Tools;
 
 /// <summary>
 /// <c>flood HOST PORT COUNT PAYLOAD [PPS]</c>: sends exactly COUNT UDP datagrams of PAYLOAD bytes, paced at PPS (0 or
-/// absent: as fast as possible), and prints "sent N in S s = R pps". Bounded in count and in time (60 s). HOST must be
+/// absent: as fast as possible; paced sends come in bursts of about 1 ms), and prints "sent N in S s = R pps". Bounded in count and in time (60 s). HOST must be
 /// loopback or an address inside a namespace the benchmark made (the caller runs it there with ip netns exec).
 /// </summary>
 public static class Flood
@@ -35,13 +35,11 @@ public static class Flood
         var retries = 0L;
         while (sent < count && clock.Elapsed < limit)
         {
-            if (ticksPerPacket > 0)
+            // Paced: ahead of schedule, sleep (about 1 ms) instead of spinning, so that the generator leaves the CPU to
+            // the capture; packets go out in bursts of about a millisecond's worth.
+            while (ticksPerPacket > 0 && clock.ElapsedTicks < (long)(sent * ticksPerPacket) && clock.Elapsed < limit)
             {
-                var due = (long)(sent * ticksPerPacket);
-                while (clock.ElapsedTicks < due)
-                {
-                    Thread.SpinWait(20);
-                }
+                Thread.Sleep(1);
             }
 
             try

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using CaptureActors.Agent.Downloads;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
@@ -25,12 +26,12 @@ public sealed class AgentGuardian : ReceiveActor
     private readonly IActorRef _files;
     private readonly IActorRef _probes;
 
-    public AgentGuardian(AgentOptions options, ICaptureEngine engine, ProbeCatalog probes)
+    public AgentGuardian(AgentOptions options, ICaptureEngine engine, ProbeCatalog probes, DownloadListener? downloads)
     {
         _options = options;
         _engine = engine;
         _capture = Context.ActorOf(CaptureSupervisor.Props(options, engine), "capture");
-        _files = Context.ActorOf(FileStore.Props(options), "files");
+        _files = Context.ActorOf(FileStore.Props(options, downloads), "files");
         _probes = Context.ActorOf(ProbeRouter.Props(probes), "probes");
 
         Receive<ICaptureCommand>(m => _capture.Forward(m));
@@ -43,10 +44,11 @@ public sealed class AgentGuardian : ReceiveActor
     }
 
     /// <param name="probes">The node's probes; by default the real machine's.</param>
-    public static Props Props(AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null)
+    /// <param name="downloads">The node's download channel, or null (embedded agent: chunks only).</param>
+    public static Props Props(AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null, DownloadListener? downloads = null)
     {
         var catalog = probes ?? new ProbeCatalog(new ProbeEnvironment());
-        return Akka.Actor.Props.Create(() => new AgentGuardian(options, engine, catalog));
+        return Akka.Actor.Props.Create(() => new AgentGuardian(options, engine, catalog, downloads));
     }
 
     protected override void PreStart() =>

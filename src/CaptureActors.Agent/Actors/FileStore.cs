@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using CaptureActors.Agent.Downloads;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Agent.Storage;
 using CaptureActors.Protocol;
@@ -8,24 +9,30 @@ namespace CaptureActors.Agent.Actors;
 
 /// <summary>
 /// <c>files</c>: owns the node's capture directory. Lists its pcap files with what their sidecars know, streams one out
-/// in chunks, deletes selected ones and clears the finished ones. Refuses any name that is not one of its own files
-/// (paths, '..', unknown names) and never deletes a file that a capture is writing.
+/// in chunks, hands out tickets for the download channel (<see cref="DownloadListener"/>, when the node runs one),
+/// deletes selected ones and clears the finished ones. Refuses any name that is not one of its own files (paths, '..',
+/// unknown names) and never deletes a file that a capture is writing.
 /// </summary>
 public sealed class FileStore : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly AgentOptions _options;
+    private readonly DownloadListener? _downloads;
 
-    public FileStore(AgentOptions options)
+    public FileStore(AgentOptions options, DownloadListener? downloads = null)
     {
         _options = options;
+        _downloads = downloads;
         Receive<ListFiles>(_ => Sender.Tell(new FileListing(_options.NodeName, List())));
         Receive<ReadFileChunk>(HandleReadChunk);
+        Receive<OpenDownload>(HandleOpenDownload);
         Receive<DeleteFiles>(m => Sender.Tell(Delete(m.Names)));
         Receive<ClearFiles>(_ => Sender.Tell(Delete([.. List().Where(f => f.State == CaptureFileState.Finished).Select(f => f.Name)])));
     }
 
-    public static Props Props(AgentOptions options) => Akka.Actor.Props.Create(() => new FileStore(options));
+    /// <param name="downloads">The node's download channel; null: none (the embedded agent), tickets are refused.</param>
+    public static Props Props(AgentOptions options, DownloadListener? downloads = null) =>
+        Akka.Actor.Props.Create(() => new FileStore(options, downloads));
 
     private string Directory => _options.CaptureDirectory;
 
@@ -141,6 +148,49 @@ public sealed class FileStore : ReceiveActor
         catch (IOException e)
         {
             Sender.Tell(new CommandFailed(ErrorCode.IoError, $"could not read '{read.Name}': {e.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// A ticket for the download channel. Only finished files: a file being written has no final size or SHA-256 yet,
+    /// and the chunk protocol already follows its growth, so it keeps using chunks.
+    /// </summary>
+    private void HandleOpenDownload(OpenDownload open)
+    {
+        if (_downloads is null)
+        {
+            Sender.Tell(new CommandFailed(ErrorCode.Unavailable, $"node {_options.NodeName} has no download channel: use chunks (ReadFileChunk)"));
+            return;
+        }
+
+        if (Refusal(open.Name) is { } refusal)
+        {
+            Sender.Tell(new CommandFailed(refusal.Code, refusal.Message));
+            return;
+        }
+
+        if (FilesBeingWritten()(open.Name))
+        {
+            Sender.Tell(new CommandFailed(ErrorCode.FileInUse, $"'{open.Name}' is still being written: read it in chunks"));
+            return;
+        }
+
+        var path = Path.Combine(Directory, open.Name);
+        var length = new FileInfo(path).Length;
+        if (open.Offset < 0 || open.Offset > length)
+        {
+            Sender.Tell(new CommandFailed(ErrorCode.InvalidSettings, $"offset {open.Offset} is outside '{open.Name}' ({length} bytes)"));
+            return;
+        }
+
+        if (_downloads.Issue(path, open.Name, open.Offset, length) is { } ticket)
+        {
+            Sender.Tell(ticket);
+        }
+        else
+        {
+            _log.Warning("Download ticket for {0} refused: {1} tickets already wait", open.Name, _downloads.Tickets.MaxPending);
+            Sender.Tell(new CommandFailed(ErrorCode.Unavailable, $"node {_options.NodeName}: too many downloads waiting to start; try again or use chunks"));
         }
     }
 

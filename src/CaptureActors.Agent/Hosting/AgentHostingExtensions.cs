@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting;
+using Akka.Remote;
 using CaptureActors.Agent.Actors;
+using CaptureActors.Agent.Downloads;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
 using CaptureActors.Protocol;
@@ -18,13 +20,19 @@ public static class AgentHostingExtensions
     /// Starts <c>/user/agent</c> (<see cref="AgentGuardian"/>) with its children. The guardian is in the
     /// <see cref="ActorRegistry"/>: <c>registry.Get&lt;AgentGuardian&gt;()</c>; every protocol request goes to it.
     /// When the actor system shuts down, a running capture is stopped first with reason <c>agent-shutdown</c>.
+    /// <para>
+    /// An agent reached over Akka.Remote also runs the download channel (<see cref="DownloadListener"/>) on the host
+    /// its remoting binds, configured by <c>capture-agent.download</c> (agent.hocon); it stops with the actor system.
+    /// The embedded agent of capturectl has no remoting and no channel: its files travel as local chunk messages.
+    /// </para>
     /// </summary>
     /// <param name="probes">The node's probes; null for the real machine's.</param>
     public static AkkaConfigurationBuilder AddCaptureAgent(
         this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null) =>
         builder.WithActors((system, registry) =>
         {
-            var guardian = system.ActorOf(AgentGuardian.Props(options, engine, probes), AgentAddress.GuardianName);
+            var downloads = StartDownloadChannel((ExtendedActorSystem)system);
+            var guardian = system.ActorOf(AgentGuardian.Props(options, engine, probes, downloads), AgentAddress.GuardianName);
             registry.Register<AgentGuardian>(guardian);
             CoordinatedShutdown.Get(system).AddTask(
                 CoordinatedShutdown.PhaseServiceUnbind,
@@ -43,4 +51,28 @@ public static class AgentHostingExtensions
                     return Akka.Done.Instance;
                 });
         });
+
+    /// <summary>The download channel when this system has remoting and the channel is enabled; null otherwise.</summary>
+    private static DownloadListener? StartDownloadChannel(ExtendedActorSystem system)
+    {
+        var settings = DownloadChannelSettings.From(system.Settings.Config);
+        if (!settings.Enabled || system.Provider is not RemoteActorRefProvider)
+        {
+            return null;
+        }
+
+        var host = system.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "");
+        var listener = DownloadListener.Start(
+            string.IsNullOrWhiteSpace(host) ? "127.0.0.1" : host, settings, Logging.GetLogger(system, "download-channel"));
+        CoordinatedShutdown.Get(system).AddTask(
+            CoordinatedShutdown.PhaseServiceUnbind,
+            "stop-download-channel",
+            async () =>
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+                return Akka.Done.Instance;
+            });
+        system.RegisterOnTermination(() => listener.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(5)));
+        return listener;
+    }
 }

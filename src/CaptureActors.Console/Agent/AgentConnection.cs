@@ -6,11 +6,15 @@ namespace CaptureActors.Console.Agent;
 /// An open connection to a node's agent: the guardian to ask, and the console's own ActorSystem
 /// (where session actors live). Disposing shuts down what the connector started.
 /// </summary>
-public sealed class AgentConnection(ActorSystem system, IActorRef agent, Func<ValueTask>? shutdown = null) : IAsyncDisposable
+/// <param name="downloadHost">The host the node's download channel is reached on (the node's own host); null when files
+/// travel only as chunks (the embedded agent: local messages, no socket to open).</param>
+public sealed class AgentConnection(ActorSystem system, IActorRef agent, Func<ValueTask>? shutdown = null, string? downloadHost = null) : IAsyncDisposable
 {
     public ActorSystem System { get; } = system;
 
     public IActorRef Agent { get; } = agent;
+
+    public string? DownloadHost { get; } = downloadHost;
 
     /// <summary>
     /// A console session that outlives this command (the shell's): an attached capture is bound to it and the command

@@ -14,7 +14,7 @@ public sealed class RemoteAgentConnector : IAgentConnector
         try
         {
             var agent = await AgentResolver.ResolveAsync(host.System, node).ConfigureAwait(false);
-            return new AgentConnection(host.System, agent, host.DisposeAsync);
+            return new AgentConnection(host.System, agent, host.DisposeAsync, node.Host);
         }
         catch (NodeUnreachableException e)
         {

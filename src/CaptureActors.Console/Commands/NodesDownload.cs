@@ -5,13 +5,15 @@ using CaptureActors.Console.Rendering;
 using CaptureActors.Controller.Nodes;
 using CaptureActors.Pcap;
 using CaptureActors.Protocol;
+using Spectre.Console;
 
 namespace CaptureActors.Console.Commands;
 
 /// <summary>
 /// <c>packetcapture download --on a,b|--all [FILE...] [-o DIR] [--merge OUT.pcapng]</c>: downloads from every node at
 /// once into DIR/NODE/ (resumed, SHA-256 verified), then optionally merges them into one pcapng with one interface
-/// per node:iface, each node's timestamps shifted by its measured clock offset.
+/// per node:iface, each node's timestamps shifted by its measured clock offset. On a terminal (and without --json) one
+/// progress bar per node and file shows the downloads as they run.
 /// </summary>
 public static class NodesDownload
 {
@@ -34,7 +36,27 @@ public static class NodesDownload
         }
 
         var wanted = Select(listings, names, errors);
-        var downloads = await Task.WhenAll(wanted.Select(n => DownloadNodeAsync(context, n, outputDirectory, force))).ConfigureAwait(false);
+        NodeDownloads[] downloads;
+        if (!context.Json && context.Io.IsTerminal)
+        {
+            downloads = await context.Io.CreateConsole().Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+                .StartAsync(progress =>
+                {
+                    // Every bar at once, in node and file order, before any byte moves.
+                    var bars = wanted
+                        .SelectMany(n => n.Files.Where(f => f.State == CaptureFileState.Finished).OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => (n.Node.Name, File: f)))
+                        .ToDictionary(
+                            key => (key.Name, key.File.Name),
+                            key => progress.AddTask(Markup.Escape($"{key.Name}: {key.File.Name}"), autoStart: false, maxValue: Math.Max(key.File.SizeBytes, 1)));
+                    return Task.WhenAll(wanted.Select(n => DownloadNodeAsync(context, n, outputDirectory, force, file => bars[(n.Node.Name, file.Name)])));
+                }).ConfigureAwait(false);
+        }
+        else
+        {
+            downloads = await Task.WhenAll(wanted.Select(n => DownloadNodeAsync(context, n, outputDirectory, force, null))).ConfigureAwait(false);
+        }
+
         errors.AddRange(downloads.SelectMany(d => d.Errors));
         var completed = downloads.SelectMany(d => d.Results.Select(r => (d.Node, Result: r))).ToList();
 
@@ -48,7 +70,7 @@ public static class NodesDownload
         {
             JsonOutput.Write(context.Io.Out, new
             {
-                downloads = completed.Select(c => new { node = c.Node.Name, c.Result.Name, c.Result.Path, c.Result.Bytes, c.Result.Sha256, c.Result.Verified }),
+                downloads = completed.Select(c => new { node = c.Node.Name, c.Result.Name, c.Result.Path, c.Result.Bytes, c.Result.Sha256, c.Result.Verified, c.Result.Transport, c.Result.Fallback }),
                 merged = merged is null ? null : new { merged.OutputPath, merged.TotalPackets, perSource = merged.PacketsPerSource, merged.FirstPacketAt, merged.LastPacketAt },
                 errors,
             });
@@ -63,6 +85,11 @@ public static class NodesDownload
             if (merged is not null)
             {
                 context.Io.Out.WriteLine($"merged {TextFormat.Number(merged.TotalPackets)} packets from {completed.Count} file(s) of {completed.Select(c => c.Node.Name).Distinct().Count()} node(s) into {merged.OutputPath}");
+            }
+
+            foreach (var (node, fallback) in completed.Where(c => c.Result.Fallback is not null).Select(c => (c.Node.Name, c.Result.Fallback)).DistinctBy(c => c.Name))
+            {
+                context.Io.WriteError($"{node}: {fallback}; the rest came in Akka.Remote chunks");
             }
 
             foreach (var error in errors)
@@ -99,10 +126,12 @@ public static class NodesDownload
 
     private sealed record NodeDownloads(RemoteNode Node, IReadOnlyList<DownloadResult> Results, IReadOnlyList<string> Errors);
 
-    private static async Task<NodeDownloads> DownloadNodeAsync(NodesContext context, NodeFiles node, string outputDirectory, bool force)
+    /// <param name="bar">The progress bar of a file, when bars are shown.</param>
+    private static async Task<NodeDownloads> DownloadNodeAsync(
+        NodesContext context, NodeFiles node, string outputDirectory, bool force, Func<CaptureFileInfo, ProgressTask>? bar)
     {
         var client = new AgentClient(node.Node.Agent!, node.Node.Name, context.Runtime.AskTimeout);
-        var downloader = new FileDownloader(client);
+        var downloader = new FileDownloader(client, new DownloadChannelClient(node.Node.Address.Host));
         var results = new List<DownloadResult>();
         var errors = new List<string>();
         foreach (var file in node.Files.OrderBy(f => f.Name, StringComparer.Ordinal))
@@ -113,13 +142,20 @@ public static class NodesDownload
                 continue;
             }
 
+            var task = bar?.Invoke(file);
+            task?.StartTask();
             try
             {
-                results.Add(await downloader.DownloadAsync(file, Path.Combine(outputDirectory, node.Node.Name), force, null, context.CancellationToken).ConfigureAwait(false));
+                results.Add(await downloader.DownloadAsync(
+                    file, Path.Combine(outputDirectory, node.Node.Name), force, task is null ? null : bytes => task.Value = bytes, context.CancellationToken).ConfigureAwait(false));
             }
             catch (CapturectlFailure failure)
             {
                 errors.Add($"{node.Node.Name}: {failure.Message}");
+            }
+            finally
+            {
+                task?.StopTask();
             }
         }
 

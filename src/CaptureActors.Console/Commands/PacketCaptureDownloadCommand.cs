@@ -62,7 +62,7 @@ public static class PacketCaptureDownloadCommand
     {
         var listing = await context.Client.ListFilesAsync(context.CancellationToken).ConfigureAwait(false);
         var byName = listing.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var downloader = new FileDownloader(context.Client);
+        var downloader = new FileDownloader(context.Client, context.Connection.DownloadHost is { } host ? new DownloadChannelClient(host) : null);
         var results = new List<DownloadResult>();
         var errors = new List<DownloadError>();
 
@@ -121,6 +121,11 @@ public static class PacketCaptureDownloadCommand
         }
         else
         {
+            if (results.FirstOrDefault(r => r.Fallback is not null) is { } fellBack)
+            {
+                context.Io.WriteError($"{fellBack.Fallback}; the rest came in Akka.Remote chunks");
+            }
+
             foreach (var error in errors)
             {
                 context.Io.WriteError(error.Message);

@@ -25,7 +25,7 @@ public sealed class ShellConnector(IAgentConnector inner) : IAgentConnector
             var connection = await inner.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
             return new Open(connection.System, [(target.NodeName, connection.Agent)], NewOwner(connection.System), connection.DisposeAsync, connection, null);
         }, cancellationToken).ConfigureAwait(false);
-        return new AgentConnection(open.System, open.Connection!.Agent) { Session = open.Owner };
+        return new AgentConnection(open.System, open.Connection!.Agent, downloadHost: open.Connection.DownloadHost) { Session = open.Owner };
     }
 
     public async Task<RemoteNodes> ConnectNodesAsync(AgentTarget target, CancellationToken cancellationToken)

@@ -53,6 +53,8 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["FilesDeleted"] = typeof(FilesDeleted),
         ["ReadFileChunk"] = typeof(ReadFileChunk),
         ["FileChunk"] = typeof(FileChunk),
+        ["OpenDownload"] = typeof(OpenDownload),
+        ["DownloadTicket"] = typeof(DownloadTicket),
 
         // AgentMessages.cs
         ["ListInterfaces"] = typeof(ListInterfaces),
@@ -100,6 +102,17 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["AddVlan"] = typeof(AddVlan),
         ["RemoveVlan"] = typeof(RemoveVlan),
         ["EtherconfigChanged"] = typeof(EtherconfigChanged),
+        // Probes/PingMessages.cs
+        ["PingHost"] = typeof(PingHost),
+        ["PingStarted"] = typeof(PingStarted),
+        ["PingResponse"] = typeof(PingResponse),
+        ["PingSummary"] = typeof(PingSummary),
+
+        // Probes/TracerouteMessages.cs
+        ["Traceroute"] = typeof(Traceroute),
+        ["TracerouteStarted"] = typeof(TracerouteStarted),
+        ["TracerouteHopDone"] = typeof(TracerouteHopDone),
+        ["TracerouteReport"] = typeof(TracerouteReport),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> ManifestsByType =

@@ -62,6 +62,8 @@ internal static class ProtocolSamples
         new FilesDeleted(["a.pcap"], [new FileRefusal("../etc/passwd", ErrorCode.UnsafeFileName, "not a capture file name")]),
         new ReadFileChunk("a.pcap", 131_072, ReadFileChunk.MaxChunkBytes),
         new FileChunk("ops-7_eth0_20261124T140307_0003.pcap", 131_072, Payload(ReadFileChunk.MaxChunkBytes), 12_345_678, true),
+        new OpenDownload("ops-7_eth0_20261124T140307_0003.pcap", 1_048_576),
+        new DownloadTicket("ops-7_eth0_20261124T140307_0003.pcap", 1_048_576, 12_345_678, 40123, Payload(DownloadChannel.TokenBytes), Started.AddSeconds(30)),
         ListInterfaces.Instance,
         new InterfaceListing("ops-7", [new NetworkInterfaceInfo("eth0", true, ["10.0.0.7/24", "fe80::1/64"], 1500, "EN10MB", true, "Ethernet über alles")]),
         IdentifyAgent.Instance,
@@ -120,5 +122,13 @@ internal static class ProtocolSamples
         new AddVlan("p-7", "eth0", 100),
         new RemoveVlan("p-8", "eth0.100"),
         new EtherconfigChanged("p-6", "eth0", "mtu 1500 -> 1400"),
+        new PingHost("p-3", "mx.example.net", 5, TimeSpan.FromMilliseconds(500), 1400, IcmpFamily.V6, TimeSpan.FromSeconds(3)),
+        new PingStarted("p-3", "mx.example.net", "fd12:3456:789a::2", 1400),
+        new PingResponse("p-3", 2, PingOutcome.Unreachable, "fd12:3456:789a::1", 1448, 63, 0.045, "Destination Host Unreachable"),
+        new PingSummary("p-3", "mx.example.net", "fd12:3456:789a::2", 5, 4, 1, TimeSpan.FromMilliseconds(4012), new PingRoundTrips(0.031, 0.045, 0.102, 0.012), true),
+        new Traceroute("p-4", "mx.example.net", IcmpFamily.V4, 12, 4, TimeSpan.FromMilliseconds(1500)),
+        new TracerouteStarted("p-4", "mx.example.net", "198.18.0.6", 12, 60),
+        new TracerouteHopDone("p-4", new TracerouteHop(1, [new TracerouteAnswer("198.18.0.2", 0.123, "!H")])),
+        new TracerouteReport("p-4", "mx.example.net", "198.18.0.6", [new TracerouteHop(2, [new TracerouteAnswer("198.18.0.6", 0.2, "!N"), new TracerouteAnswer("198.18.0.6", 0.25, "!X")])], true, true),
     ];
 }

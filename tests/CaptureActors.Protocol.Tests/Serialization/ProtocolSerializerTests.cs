@@ -25,6 +25,7 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "StartCapture", "StopCapture", "GetCaptureStatus", "GetSetup", "UpdateSetup",
         "CaptureStarted", "CaptureRejected", "CaptureStopped", "CaptureStatus", "SetupReport",
         "ListFiles", "FileListing", "DeleteFiles", "ClearFiles", "FilesDeleted", "ReadFileChunk", "FileChunk",
+        "OpenDownload", "DownloadTicket",
         "ListInterfaces", "InterfaceListing", "IdentifyAgent", "AgentIdentity",
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
@@ -34,6 +35,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "SmtpPing", "SmtpPhaseCompleted", "SmtpPingReport",
         "ShowNeighbours", "NeighbourReport", "FlushCaches", "FlushReport",
         "ShowEtherconfig", "EtherconfigReport", "SetMtu", "AddVlan", "RemoveVlan", "EtherconfigChanged",
+        "PingHost", "PingStarted", "PingResponse", "PingSummary",
+        "Traceroute", "TracerouteStarted", "TracerouteHopDone", "TracerouteReport",
     ];
 
     private ProtocolSerializer Serializer => new((ExtendedActorSystem)Sys);
