@@ -127,6 +127,25 @@ public sealed class ShellTests : IDisposable
         Assert.Equal("owner-lost", stopped.GetProperty("stopReason").GetString());
     }
 
+    [PrivilegedFact]
+    public void Ping_runs_until_ctrl_c_and_traceroute_to_its_end_and_the_shell_goes_on()
+    {
+        Privilege.Require();
+        using var shell = OpenShell();
+
+        shell.Line("ping 127.0.0.1");
+        shell.Expect("Press Ctrl-C to stop.");
+        shell.Expect("icmp_seq=2 ");
+        shell.Keys("C-c");
+        var screen = shell.Expect("packets transmitted");
+        shell.ExpectLastLine(l => l == Prompt.TrimEnd());
+        Assert.Single(screen.Split('\n'), l => l.Trim() == "Press Ctrl-C to stop.");
+
+        shell.Line("traceroute 127.0.0.1");
+        shell.Expect(" 1  127.0.0.1 ");
+        shell.ExpectLastLine(l => l == Prompt.TrimEnd());
+    }
+
     [Fact]
     public void Netstat_choice_4_shows_this_tests_listener_with_its_backlog()
     {

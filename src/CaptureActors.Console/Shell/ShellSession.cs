@@ -301,7 +301,12 @@ public sealed class ShellSession
             host = answer;
         }
 
-        Say("Press Ctrl-C to stop.");
+        if (command != "ping")
+        {
+            // ping says it itself when it runs until stopped.
+            Say("Press Ctrl-C to stop.");
+        }
+
         await RunAsync([command, host, .. rest.Skip(1)]).ConfigureAwait(false);
         return Outcome.Back;
     }
