@@ -70,19 +70,38 @@ public sealed class ShellTests : IDisposable
         shell.Line("stop");
         shell.Expect("stopped: by-request");
 
-        // Empty answers climb back to the prompt; exit leaves.
+        // Empty answers climb back to the prompt.
         shell.Line("");
         shell.Line("");
         shell.Line("");
         shell.ExpectLastLine(l => l == Prompt.TrimEnd());
-        shell.Line("exit");
-        shell.Expect("bye");
 
         var file = Assert.Single(_ctl.Json("packetcapture", "files").GetProperty("files").EnumerateArray());
-        var read = Tcpdump.ReadPackets(Path.Combine(_ctl.CaptureDirectory, file.GetProperty("name").GetString()!));
+        var name = file.GetProperty("name").GetString()!;
+        var read = Tcpdump.ReadPackets(Path.Combine(_ctl.CaptureDirectory, name));
         Assert.Equal(0, read.ExitCode);
         Assert.Equal(200, read.Count);
         Assert.All(read.Packets, p => Assert.Contains($".{port}: UDP", p));
+
+        // DOWNLOAD completes the file name with Tab and copies it here.
+        using var downloads = new TempDirectory("ca-shell-dl-");
+        shell.Line("packetcapture");
+        shell.Expect("- DOWNLOAD - ");
+        shell.Line("download");
+        shell.Expect("Enter the file to download");
+        shell.ExpectLastLine(l => l == MenuPrompt);
+        shell.Type($"{Node}_l");
+        shell.Keys("Tab");
+        shell.ExpectLastLine(l => l == $"{MenuPrompt} {name}");
+        shell.Keys("Enter");
+        shell.Expect("Enter the directory to copy it to:");
+        shell.Line(downloads.Path);
+        shell.Expect($"downloaded {name}");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_ctl.CaptureDirectory, name)), File.ReadAllBytes(downloads.File(name)));
+
+        shell.Line("");
+        shell.Line("exit");
+        shell.Expect("bye");
     }
 
     [PrivilegedTheory]
