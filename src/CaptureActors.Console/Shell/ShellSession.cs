@@ -338,9 +338,11 @@ public sealed class ShellSession
             return false;
         }
 
-        var names = await InterfaceNamesAsync().ConfigureAwait(false);
-        var question = names.Count > 0
-            ? $"Enter the interface(s) to capture on, comma-separated ({string.Join(", ", names)}):"
+        var listing = await JsonAsync<InterfaceListing>("interfaces").ConfigureAwait(false);
+        var names = listing?.Interfaces.Select(i => i.Name).Append("any").Distinct().ToList() ?? ["any"];
+        var up = listing?.Interfaces.Where(i => i.IsUp).Select(i => i.Name).ToList() ?? [];
+        var question = up.Count > 0
+            ? $"Enter the interface(s) to capture on, comma-separated (up: {string.Join(", ", up)}; Tab lists all):"
             : "Enter the interface(s) to capture on, comma-separated, or 'any':";
         return await AskSettingAsync(question, string.Join(",", current.Interfaces), "--interface", _ => names).ConfigureAwait(false);
     }
@@ -591,9 +593,6 @@ public sealed class ShellSession
 
     private async Task<CaptureSettings?> CurrentSetupAsync() =>
         (await JsonAsync<SetupReport>("packetcapture", "setup").ConfigureAwait(false))?.Settings;
-
-    private async Task<IReadOnlyList<string>> InterfaceNamesAsync() =>
-        (await JsonAsync<InterfaceListing>("interfaces").ConfigureAwait(false))?.Interfaces.Select(i => i.Name).Append("any").Distinct().ToList() ?? ["any"];
 
     private async Task<IReadOnlyList<string>> FileNamesAsync() =>
         (await JsonAsync<FileListing>("packetcapture", "files").ConfigureAwait(false))?.Files.Select(f => f.Name).ToList() ?? [];
