@@ -15,8 +15,9 @@ log() { printf 'bootstrap: %s\n' "$*" >&2; }
 
 # Runtime: libpcap0.8 (SharpPcap loads libpcap.so.0.8). Tests: tcpdump, tshark (and capinfos), iproute2
 # for network namespaces, util-linux for setpriv. dnsmasq-base: the dnsmasq binary alone (no system service, nothing
-# bound to port 53) for the tests' own DNS server on a random loopback port (smtpping's MX lookups).
-packages=(libpcap0.8 tcpdump tshark iproute2 util-linux dnsmasq-base)
+# bound to port 53) for the tests' own DNS server on a random loopback port (smtpping's MX lookups). tmux: the tests
+# drive `capturectl shell` in a pseudo-terminal.
+packages=(libpcap0.8 tcpdump tshark iproute2 util-linux dnsmasq-base tmux)
 # bench/capture-perf.sh also needs /usr/bin/time (dumpcap and capinfos come with tshark).
 [[ "${BENCH_EXTRAS:-0}" == 1 ]] && packages+=(time)
 missing=()

@@ -3,6 +3,7 @@ using CaptureActors.Console.Agent;
 using CaptureActors.Console.Commands;
 using CaptureActors.Console.Commands.Probes;
 using CaptureActors.Console.Rendering;
+using CaptureActors.Console.Shell;
 
 namespace CaptureActors.Console;
 
@@ -25,10 +26,11 @@ public static class CapturectlApp
         IAgentConnector connector,
         AppIo io,
         TimeSpan askTimeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ConsoleSignals? signals = null)
     {
         var globals = new GlobalOptions();
-        var runtime = new CommandRuntime(io, globals, connector, askTimeout);
+        var runtime = new CommandRuntime(io, globals, connector, askTimeout) { Signals = signals };
         var root = BuildRoot(runtime);
 
         var parseResult = root.Parse(args);
@@ -87,6 +89,7 @@ public static class CapturectlApp
         root.Subcommands.Add(PingCommand.Create(runtime));
         root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: false));
         root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: true));
+        root.Subcommands.Add(ShellCommand.Create(runtime));
         return root;
     }
 }

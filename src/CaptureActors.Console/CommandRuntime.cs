@@ -16,6 +16,9 @@ public sealed class CommandRuntime(AppIo io, GlobalOptions globals, IAgentConnec
 
     public TimeSpan AskTimeout { get; } = askTimeout;
 
+    /// <summary>The process's signals when run from the command line (the shell takes Ctrl-C over); null in tests.</summary>
+    public ConsoleSignals? Signals { get; init; }
+
     /// <summary>
     /// Connects to the node, runs <paramref name="body"/> and maps failures to exit codes: usage errors 2,
     /// refusals and failures 1 (stderr, or an error document on stdout with <c>--json</c>).
@@ -49,7 +52,7 @@ public sealed class CommandRuntime(AppIo io, GlobalOptions globals, IAgentConnec
                     throw new UsageException($"'{parseResult.CommandResult.Command.Name}' runs on one node at a time: choose one with --on (selected: {string.Join(", ", target.RemoteNodes.Select(n => n.Name))})");
                 }
 
-                await using var nodes = await RemoteNodes.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+                await using var nodes = await Connector.ConnectNodesAsync(target, cancellationToken).ConfigureAwait(false);
                 return await nodesBody(new NodesContext(this, parseResult, json, target, nodes, cancellationToken), prepared).ConfigureAwait(false);
             }
 

@@ -18,6 +18,9 @@ public sealed class AgentCluster(string prefix) : IDisposable
 
     public IReadOnlyList<CaptureAgentProcess> Agents => _agents;
 
+    /// <summary>The <c>--node NAME=127.0.0.1:PORT</c> arguments of every agent started.</summary>
+    public IReadOnlyList<string> NodeArguments => _nodeArguments;
+
     public static string Node(int index) => $"node{index + 1}";
 
     public void Start(int count)

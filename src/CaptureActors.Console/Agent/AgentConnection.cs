@@ -16,5 +16,11 @@ public sealed class AgentConnection(ActorSystem system, IActorRef agent, Func<Va
 
     public string? DownloadHost { get; } = downloadHost;
 
+    /// <summary>
+    /// A console session that outlives this command (the shell's): an attached capture is bound to it and the command
+    /// returns once the capture runs. Null: the command owns its capture for as long as it runs.
+    /// </summary>
+    public ShellCaptureOwner? Session { get; init; }
+
     public ValueTask DisposeAsync() => shutdown?.Invoke() ?? ValueTask.CompletedTask;
 }

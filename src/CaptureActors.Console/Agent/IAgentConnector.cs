@@ -19,4 +19,8 @@ public sealed record AgentTarget(string DataDirectory, string NodeName, IReadOnl
 public interface IAgentConnector
 {
     Task<AgentConnection> ConnectAsync(AgentTarget target, CancellationToken cancellationToken);
+
+    /// <summary>Several remote nodes at once (<c>--on a,b</c>, <c>--all</c>); disposing the result disconnects.</summary>
+    Task<RemoteNodes> ConnectNodesAsync(AgentTarget target, CancellationToken cancellationToken) =>
+        RemoteNodes.ConnectAsync(target, cancellationToken);
 }

@@ -15,9 +15,12 @@ public sealed record RemoteNode(NodeAddress Address, IActorRef? Agent, string? E
 /// The console connected to several remote nodes at once: each agent resolved in parallel within a bound, the
 /// unreachable ones named, never delaying the others.
 /// </summary>
-public sealed class RemoteNodes(RemoteConsoleHost host, IReadOnlyList<RemoteNode> nodes) : IAsyncDisposable
+public sealed class RemoteNodes(RemoteConsoleHost host, IReadOnlyList<RemoteNode> nodes, bool ownsHost = true) : IAsyncDisposable
 {
     public ActorSystem System => host.System;
+
+    /// <summary>The shell's session on these nodes: an attached capture is bound to it and the command returns once it runs.</summary>
+    public ShellCaptureOwner? Session { get; init; }
 
     public IReadOnlyList<RemoteNode> Nodes { get; } = nodes;
 
@@ -50,5 +53,8 @@ public sealed class RemoteNodes(RemoteConsoleHost host, IReadOnlyList<RemoteNode
             : answers.Single(a => a.Node == n.Name))];
     }
 
-    public ValueTask DisposeAsync() => host.DisposeAsync();
+    /// <summary>The same connections for one command of the shell: disposing the loan leaves them open.</summary>
+    public RemoteNodes Lend(ShellCaptureOwner session) => new(host, Nodes, ownsHost: false) { Session = session };
+
+    public ValueTask DisposeAsync() => ownsHost ? host.DisposeAsync() : ValueTask.CompletedTask;
 }

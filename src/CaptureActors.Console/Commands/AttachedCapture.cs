@@ -19,6 +19,11 @@ public sealed class AttachedCapture(CommandContext context, TimeSpan pollInterva
     /// <param name="detached">True for <c>--run-detached</c>: no session actor, no live display.</param>
     public async Task<int> RunAsync(CaptureOptions options, bool detached)
     {
+        if (!detached && context.Connection.Session is { } shell)
+        {
+            return await StartInShellAsync(options, shell).ConfigureAwait(false);
+        }
+
         var system = context.Connection.System;
         var session = detached ? null : system.ActorOf(ConsoleSessionActor.Props(), $"console-session-{Guid.NewGuid():N}");
         try
@@ -35,6 +40,32 @@ public sealed class AttachedCapture(CommandContext context, TimeSpan pollInterva
                 system.Stop(session);
             }
         }
+    }
+
+    /// <summary>
+    /// Started from the shell: the shell's session actor owns the capture, which runs on after this command returns to
+    /// the prompt and stops with STOP, a limit, or when the shell ends (owner-lost).
+    /// </summary>
+    private async Task<int> StartInShellAsync(CaptureOptions options, ShellCaptureOwner shell)
+    {
+        var request = new StartCapture(options, CaptureOwner.OfThisProcess("capturectl shell"), Detached: false, shell.Actor);
+        var started = CaptureRejection.Expect(await context.Client.AskAsync(request, context.CancellationToken).ConfigureAwait(false));
+        if (started.Status.CaptureId is { } id)
+        {
+            shell.Started(id);
+        }
+
+        if (context.Json)
+        {
+            JsonOutput.Write(context.Io.Out, started.Status);
+        }
+        else
+        {
+            context.Io.CreateConsole().Write(StatusRenderer.Render(started.Status));
+            context.Io.Out.WriteLine($"capture {started.Status.CaptureId} runs on node {started.Status.Node}; it stops with STOP, at a limit, or when you leave the shell");
+        }
+
+        return ExitCodes.Done;
     }
 
     /// <summary>A detached start on a remote agent: the agent keeps the capture; print it and return.</summary>

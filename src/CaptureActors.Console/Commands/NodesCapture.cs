@@ -38,7 +38,9 @@ public static class NodesCapture
             throw new CapturectlFailure($"not starting anywhere (--all-or-nothing): {string.Join("; ", unreachable.Select(n => n.Error))}", ErrorCode.Timeout);
         }
 
-        var session = detached ? null : context.Nodes.System.ActorOf(ConsoleSessionActor.Props(), $"console-session-{Guid.NewGuid():N}");
+        // In the shell, its session owns the capture and the command returns once it runs; otherwise a session of this command's own.
+        var shell = detached ? null : context.Nodes.Session;
+        var session = detached ? null : shell?.Actor ?? context.Nodes.System.ActorOf(ConsoleSessionActor.Props(), $"console-session-{Guid.NewGuid():N}");
         try
         {
             var report = await CoordinatedStart.StartAsync(
@@ -52,6 +54,17 @@ public static class NodesCapture
                 return exit;
             }
 
+            if (shell is not null)
+            {
+                shell.Started(report.CaptureId);
+                if (!context.Json)
+                {
+                    context.Io.Out.WriteLine($"capture {report.CaptureId} runs; it stops with STOP, at a limit, or when you leave the shell");
+                }
+
+                return exit;
+            }
+
             var started = clocks.Where(c => results.Any(r => r.Node == c.Name && r.Outcome == NodeStartOutcome.Started)).ToList();
             var final = await WatchAsync(context, report.CaptureId, started).ConfigureAwait(false);
             WriteStatuses(context, final);
@@ -59,7 +72,7 @@ public static class NodesCapture
         }
         finally
         {
-            if (session is not null)
+            if (session is not null && shell is null)
             {
                 context.Nodes.System.Stop(session);
             }

@@ -51,7 +51,7 @@ public static class NodesCommand
             return ExitCodes.Usage;
         }
 
-        await using var nodes = await RemoteNodes.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+        await using var nodes = await runtime.Connector.ConnectNodesAsync(target, cancellationToken).ConfigureAwait(false);
         var rows = await Task.WhenAll(nodes.Nodes.Select(Describe)).ConfigureAwait(false);
 
         if (json)
