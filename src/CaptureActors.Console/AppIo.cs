@@ -9,12 +9,19 @@ namespace CaptureActors.Console;
 /// <param name="Color">Colours allowed (a terminal and no NO_COLOR).</param>
 public sealed record AppIo(TextWriter Out, TextWriter Error, bool IsTerminal, bool Color)
 {
-    /// <summary>The process's own console: a terminal only when stdout is not redirected; NO_COLOR turns colours off.</summary>
+    /// <summary>
+    /// The process's own console: a terminal only when stdout is not redirected; NO_COLOR turns colours off.
+    /// Only what is written through <see cref="Out"/> reaches stdout: anything else written to <c>Console.Out</c> (Akka's
+    /// fallback logger, before its logger factory starts or after it stops) is sent to stderr, so <c>--json</c> output
+    /// stays one document.
+    /// </summary>
     public static AppIo ForProcessConsole()
     {
         var terminal = !System.Console.IsOutputRedirected;
         var noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-        return new AppIo(System.Console.Out, System.Console.Error, terminal, terminal && !noColor);
+        var stdout = System.Console.Out;
+        System.Console.SetOut(System.Console.Error);
+        return new AppIo(stdout, System.Console.Error, terminal, terminal && !noColor);
     }
 
     /// <summary>

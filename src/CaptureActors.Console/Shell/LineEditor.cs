@@ -46,7 +46,7 @@ public sealed class PlainLineReader(TextReader input, TextWriter output) : ILine
 /// candidates when it is ambiguous), Ctrl-C drops the line, Ctrl-D on an empty line ends the input. Lines longer than
 /// the terminal's width are not re-wrapped (menu answers are short).
 /// </summary>
-public sealed class TerminalLineEditor(ShellHistory history) : ILineReader
+public sealed class TerminalLineEditor(ShellHistory history, TextWriter output) : ILineReader
 {
     public LineInput ReadLine(string prompt, Func<string, IReadOnlyList<string>> complete)
     {
@@ -54,7 +54,6 @@ public sealed class TerminalLineEditor(ShellHistory history) : ILineReader
         var cursor = 0;
         var historyIndex = history.Lines.Count;
         var draft = "";
-        var output = System.Console.Out;
         output.Write(prompt);
         output.Flush();
 

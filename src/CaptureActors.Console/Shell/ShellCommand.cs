@@ -33,7 +33,7 @@ public static class ShellCommand
             {
                 ILineReader reader = System.Console.IsInputRedirected
                     ? new PlainLineReader(System.Console.In, runtime.Io.Out)
-                    : new TerminalLineEditor(history);
+                    : new TerminalLineEditor(history, runtime.Io.Out);
                 session = new ShellSession(runtime, new ShellConnector(runtime.Connector), reader, history, parseResult, hangUp.Token);
             }
             catch (UsageException usage)
