@@ -46,25 +46,13 @@ public sealed class NetstatCommandTests : IDisposable
     [Fact]
     public async Task Netstat_sockets_shows_an_established_loopback_connection()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            using var client = new TcpClient(AddressFamily.InterNetwork);
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            using var server = await listener.AcceptTcpClientAsync();
-            var clientPort = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
+        using var connection = await LoopbackConnection.OpenAsync();
+        var (port, clientPort) = (connection.Port, connection.ClientPort);
 
-            var text = new Capturectl(_data.Path).Run("netstat", "sockets");
+        var text = new Capturectl(_data.Path).Run("netstat", "sockets");
 
-            Assert.True(text.ExitCode == 0, text.StandardError);
-            Assert.Matches($@"tcp\s*│\s*0\s*│\s*0\s*│\s*127\.0\.0\.1:{port}\s*│\s*127\.0\.0\.1:{clientPort}\s*│\s*ESTABLISHED", text.StandardOutput);
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        Assert.True(text.ExitCode == 0, text.StandardError);
+        Assert.Matches($@"tcp\s*│\s*0\s*│\s*0\s*│\s*127\.0\.0\.1:{port}\s*│\s*127\.0\.0\.1:{clientPort}\s*│\s*ESTABLISHED", text.StandardOutput);
     }
 
     [Fact]

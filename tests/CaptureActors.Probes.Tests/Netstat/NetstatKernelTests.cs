@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CaptureActors.Protocol;
+using CaptureActors.TestSupport;
 
 namespace CaptureActors.Probes.Tests.Netstat;
 
@@ -64,56 +65,32 @@ public sealed class NetstatKernelTests
     [Fact]
     public async Task An_established_loopback_connection_shows_both_ends_with_their_ports()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            using var client = new TcpClient(AddressFamily.InterNetwork);
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            using var server = await listener.AcceptTcpClientAsync();
-            var clientPort = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
+        using var connection = await LoopbackConnection.OpenAsync();
+        var (port, clientPort) = (connection.Port, connection.ClientPort);
 
-            var sockets = (await RunAsync<NetstatSocketsReport>(new ListNetstatSockets("s"))).Sockets;
+        var sockets = (await RunAsync<NetstatSocketsReport>(new ListNetstatSockets("s"))).Sockets;
 
-            Assert.Contains(new NetstatSocket("tcp", 0, 0, "127.0.0.1", port, "*", 0, "LISTEN"), sockets);
-            Assert.Contains(new NetstatSocket("tcp", 0, 0, "127.0.0.1", port, "127.0.0.1", clientPort, "ESTABLISHED"), sockets);
-            Assert.Contains(new NetstatSocket("tcp", 0, 0, "127.0.0.1", clientPort, "127.0.0.1", port, "ESTABLISHED"), sockets);
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        Assert.Contains(new NetstatSocket("tcp", 0, 0, "127.0.0.1", port, "*", 0, "LISTEN"), sockets);
+        Assert.Contains(new NetstatSocket("tcp", 0, 0, "127.0.0.1", port, "127.0.0.1", clientPort, "ESTABLISHED"), sockets);
+        Assert.Contains(new NetstatSocket("tcp", 0, 0, "127.0.0.1", clientPort, "127.0.0.1", port, "ESTABLISHED"), sockets);
     }
 
     [Fact]
     public async Task Unread_bytes_show_in_recv_q()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            using var client = new TcpClient(AddressFamily.InterNetwork);
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            using var server = await listener.AcceptTcpClientAsync();
-            var clientPort = ((IPEndPoint)client.Client.LocalEndPoint!).Port;
-            await client.GetStream().WriteAsync(new byte[1234]);
+        using var connection = await LoopbackConnection.OpenAsync();
+        var (port, clientPort) = (connection.Port, connection.ClientPort);
+        await connection.Client.GetStream().WriteAsync(new byte[1234]);
 
-            NetstatSocket? row = null;
-            for (var attempt = 0; attempt < 50 && row?.ReceiveQueue != 1234; attempt++)
-            {
-                row = (await RunAsync<NetstatSocketsReport>(new ListNetstatSockets("q"))).Sockets
-                    .Single(s => s.LocalPort == port && s.ForeignPort == clientPort);
-                await Task.Delay(20);
-            }
-
-            Assert.Equal(1234, row!.ReceiveQueue);
-        }
-        finally
+        NetstatSocket? row = null;
+        for (var attempt = 0; attempt < 50 && row?.ReceiveQueue != 1234; attempt++)
         {
-            listener.Stop();
+            row = (await RunAsync<NetstatSocketsReport>(new ListNetstatSockets("q"))).Sockets
+                .Single(s => s.LocalPort == port && s.ForeignPort == clientPort);
+            await Task.Delay(20);
         }
+
+        Assert.Equal(1234, row!.ReceiveQueue);
     }
 
     [Fact]
