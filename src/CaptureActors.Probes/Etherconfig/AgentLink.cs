@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CaptureActors.Probes.Sockets;
 
 namespace CaptureActors.Probes.Etherconfig;
 
@@ -27,7 +28,7 @@ public static class AgentLink
             if (held is not null)
             {
                 var listen = agentAddresses.First(agent => Carries(agent, held));
-                reasons[link.Name] = listen.Equals(IPAddress.Any) || listen.Equals(IPAddress.IPv6Any)
+                reasons[link.Name] = SocketAddresses.IsWildcard(listen)
                     ? $"the agent listens on every address ({listen}), and {link.Name} holds {held}"
                     : $"it holds {held}, the address the agent's remote link uses";
             }
@@ -57,7 +58,6 @@ public static class AgentLink
             return true;
         }
 
-        var a = agent.IsIPv4MappedToIPv6 ? agent.MapToIPv4() : agent;
-        return a.Equals(address);
+        return SocketAddresses.Unmapped(agent).Equals(address);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using CaptureActors.Probes.Netstat.SockDiag;
+using CaptureActors.Probes.Sockets;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Probes.Netstat;
@@ -45,7 +46,7 @@ public static class NetstatListenProbe
         return listeners
             .Select(l => new ListenQueue(
                 l.Family == InetDiagMessages.AfInet6 ? "IPv6" : "IPv4",
-                TcpServicesAddress(l.Local.Address),
+                TcpServicesProbe.AddressText(l.Local.Address),
                 l.Local.Port,
                 l.ReceiveQueue,
                 handshakes.Count(h => h.Local.Port == l.Local.Port && Owns(l, h, listeners)),
@@ -63,17 +64,11 @@ public static class NetstatListenProbe
     /// </summary>
     private static bool Owns(InetDiagSocket listener, InetDiagSocket handshake, List<InetDiagSocket> listeners)
     {
-        var address = Unmapped(handshake.Local.Address);
+        var address = SocketAddresses.Unmapped(handshake.Local.Address);
         var candidates = listeners.Where(l => l.Local.Port == handshake.Local.Port).ToList();
-        var best = candidates.FirstOrDefault(l => Unmapped(l.Local.Address).Equals(address))
-            ?? candidates.FirstOrDefault(l => l.Family == handshake.Family && IsWildcard(l.Local.Address))
-            ?? candidates.FirstOrDefault(l => IsWildcard(l.Local.Address));
+        var best = candidates.FirstOrDefault(l => SocketAddresses.Unmapped(l.Local.Address).Equals(address))
+            ?? candidates.FirstOrDefault(l => l.Family == handshake.Family && SocketAddresses.IsWildcard(l.Local.Address))
+            ?? candidates.FirstOrDefault(l => SocketAddresses.IsWildcard(l.Local.Address));
         return ReferenceEquals(best, listener);
     }
-
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
-    private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
-
-    private static string TcpServicesAddress(IPAddress address) => Sockets.TcpServicesProbe.AddressText(address);
 }

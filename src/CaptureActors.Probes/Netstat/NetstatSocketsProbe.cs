@@ -28,14 +28,10 @@ public static class NetstatSocketsProbe
             (tcp ? "tcp" : "udp") + (entry.IsIPv6 ? "6" : ""),
             entry.ReceiveQueue,
             entry.SendQueue,
-            AddressText(entry.Local.Address),
+            SocketAddresses.Text(entry.Local.Address),
             entry.Local.Port,
-            AddressText(entry.Remote.Address),
+            SocketAddresses.Text(entry.Remote.Address),
             entry.Remote.Port,
             tcp ? SocketStateNames.Of(entry.State) : SocketStateNames.OfUdp(entry.State));
     }
-
-    /// <summary><c>*</c> for the wildcard of either family; else the address as the kernel holds it (IPv4-mapped stays <c>::ffff:a.b.c.d</c>, as netstat shows it).</summary>
-    public static string AddressText(IPAddress address) =>
-        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "*" : address.ToString();
 }

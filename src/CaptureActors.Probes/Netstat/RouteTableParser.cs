@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CaptureActors.Probes.Sockets;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Probes.Netstat;
@@ -51,7 +52,7 @@ public static class RouteTableParser
 
             var length = Prefixes.LengthOfMask(mask);
             var target = length is { } l ? Prefixes.RouteText(destination, l) : $"{destination}/{mask}";
-            routes.Add(new RouteEntry("IPv4", target, GatewayText(gateway), FlagsIPv4(flags), InterfaceText(fields[0]), metric));
+            routes.Add(new RouteEntry("IPv4", target, SocketAddresses.Text(gateway), FlagsIPv4(flags), InterfaceText(fields[0]), metric));
         }
 
         return routes;
@@ -78,7 +79,7 @@ public static class RouteTableParser
                 continue;
             }
 
-            routes.Add(new RouteEntry("IPv6", Prefixes.RouteText(destination, length), GatewayText(gateway), FlagsIPv6(flags), InterfaceText(fields[9]), metric));
+            routes.Add(new RouteEntry("IPv6", Prefixes.RouteText(destination, length), SocketAddresses.Text(gateway), FlagsIPv6(flags), InterfaceText(fields[9]), metric));
         }
 
         return routes;
@@ -124,9 +125,6 @@ public static class RouteTableParser
             text.Append(letter);
         }
     }
-
-    private static string GatewayText(IPAddress gateway) =>
-        gateway.Equals(IPAddress.Any) || gateway.Equals(IPAddress.IPv6Any) ? "*" : gateway.ToString();
 
     private static string InterfaceText(string name) => name == "*" ? "" : name;
 

@@ -36,8 +36,5 @@ public static class TcpServicesProbe
 
     /// <summary><c>*</c> for the wildcard address of either family, else the address as text.</summary>
     public static string AddressText(IPAddress address) =>
-        address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)
-            ? "*"
-            : address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString()
-            : address.ToString();
+        SocketAddresses.IsWildcard(address) ? "*" : SocketAddresses.Unmapped(address).ToString();
 }
