@@ -113,7 +113,7 @@ public sealed class DownloadChannelRemoteTests : IDisposable
         var agent = await StartAgentAsync();
         var file = FinishedCaptureFile.Write(CaptureDirectory, "remote1", 100_000);
         await agent.Ask<CaptureStarted>(new StartCapture(new CaptureOptions(Interfaces: ["eth0"]), new CaptureOwner("t", "h", 1, "test"), true), AskTimeout);
-        var writing = (await agent.Ask<FileListing>(ListFiles.Instance, AskTimeout)).Files.Single(f => f.State == CaptureFileState.Writing);
+        var writing = await WritingFileAsync(agent);
 
         var unknown = await agent.Ask<CommandFailed>(new OpenDownload("remote1_lo_20990101T000000Z_001.pcap", 0), AskTimeout);
         var unsafeName = await agent.Ask<CommandFailed>(new OpenDownload("../setup.json", 0), AskTimeout);
@@ -125,6 +125,23 @@ public sealed class DownloadChannelRemoteTests : IDisposable
         Assert.Equal(ErrorCode.InvalidSettings, pastEnd.Code);
         Assert.Equal(ErrorCode.FileInUse, inUse.Code);
         await agent.Ask<CaptureStopped>(new StopCapture(), AskTimeout);
+    }
+
+    /// <summary>The file a just-started capture writes: it appears once the capture's interface has opened it (bounded wait).</summary>
+    private static async Task<CaptureFileInfo> WritingFileAsync(IActorRef agent)
+    {
+        var deadline = DateTime.UtcNow + AskTimeout;
+        while (true)
+        {
+            var listing = await agent.Ask<FileListing>(ListFiles.Instance, AskTimeout);
+            if (listing.Files.SingleOrDefault(f => f.State == CaptureFileState.Writing) is { } writing)
+            {
+                return writing;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no file being written within {AskTimeout}: {string.Join(", ", listing.Files.Select(f => $"{f.Name} {f.State}"))}");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]
