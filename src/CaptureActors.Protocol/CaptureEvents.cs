@@ -29,7 +29,9 @@ public sealed record CaptureStatus(
     StopReason? StopReason,
     string? Error,
     IReadOnlyList<InterfaceCaptureStatus> Interfaces,
-    bool OtherProcess = false) : ICaptureProtocol
+    bool OtherProcess = false,
+    int Restarts = 0,
+    DiskHeadroom? Disk = null) : ICaptureProtocol
 {
     public static CaptureStatus Idle(string node) =>
         new(node, CaptureState.Idle, null, null, false, null, null, null, TimeSpan.Zero, null, null, []);
@@ -60,7 +62,27 @@ public sealed record InterfaceCaptureStatus(
     long InterfaceDropped,
     int Files,
     StopReason? StopReason,
-    string? Error);
+    string? Error,
+    int Restarts = 0,
+    IReadOnlyList<CaptureGap>? Gaps = null);
+
+/// <summary>A stretch of time in which an interface of a running capture wrote nothing because it could not
+/// capture: the link was down, the agent was restarting. Packets of that stretch are not in any file.</summary>
+/// <param name="Reason">What caused it, kebab-case: <c>link-down</c>, <c>agent-restart</c>, <c>device-error</c>.</param>
+public sealed record CaptureGap(DateTimeOffset From, DateTimeOffset To, string Reason);
+
+/// <summary>The disk guard's view of the capture directory when the status was taken.</summary>
+/// <param name="FreeBytes">Free bytes on the file system of the capture directory (for an unprivileged writer).</param>
+/// <param name="FloorBytes">The free-disk floor in bytes (absolute, or the percent resolved against the file system); 0 when off.</param>
+/// <param name="CaptureBytes">Bytes of all capture files in the directory.</param>
+/// <param name="QuotaBytes">The quota for all capture files; null when off.</param>
+public sealed record DiskHeadroom(long FreeBytes, long FloorBytes, long CaptureBytes, long? QuotaBytes)
+{
+    /// <summary>Bytes that can still be written before the floor or the quota is crossed, whichever comes first.</summary>
+    public long HeadroomBytes => Math.Max(0, Math.Min(
+        FreeBytes - FloorBytes,
+        QuotaBytes is { } quota ? quota - CaptureBytes : long.MaxValue));
+}
 
 /// <summary>The node's stored default capture settings.</summary>
 public sealed record SetupReport(string Node, CaptureSettings Settings) : ICaptureProtocol;
