@@ -2,6 +2,7 @@ using System.CommandLine;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Console.Agent;
 using CaptureActors.Controller.Nodes;
+using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Console;
 
@@ -67,8 +68,32 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> TlsCertificate { get; } = new(TlsFiles.CertificateOption)
+    {
+        Description = "This console's TLS certificate (PEM); with --tls-key and --tls-ca talks mutual TLS to the agents",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsKey { get; } = new(TlsFiles.KeyOption)
+    {
+        Description = "The private key of --tls-cert (PEM)",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
+    public Option<string?> TlsCa { get; } = new(TlsFiles.CaOption)
+    {
+        Description = "The CA (PEM) every agent's certificate must be signed by",
+        HelpName = "FILE",
+        Recursive = true,
+    };
+
     public void AddTo(Command root)
     {
+        root.Options.Add(TlsCertificate);
+        root.Options.Add(TlsKey);
+        root.Options.Add(TlsCa);
         root.Options.Add(Json);
         root.Options.Add(DataDirectory);
         root.Options.Add(NodeName);
@@ -102,10 +127,18 @@ public sealed class GlobalOptions
             throw new UsageException("--on and --all choose among nodes given by --node or --nodes, and none is given");
         }
 
+        var tls = TlsFiles.FromOptions(
+            parseResult.GetValue(TlsCertificate), parseResult.GetValue(TlsKey), parseResult.GetValue(TlsCa), out var tlsProblem);
+        if (tlsProblem is not null)
+        {
+            throw new UsageException(tlsProblem);
+        }
+
         return new AgentTarget(
             Path.GetFullPath(parseResult.GetValue(DataDirectory) ?? AgentOptions.DefaultDataDirectory()),
             selected.Count == 1 ? selected[0].Name : parseResult.GetValue(NodeName) ?? Environment.MachineName,
             selected,
-            parseResult.GetValue(ConsoleHost));
+            parseResult.GetValue(ConsoleHost),
+            tls);
     }
 }

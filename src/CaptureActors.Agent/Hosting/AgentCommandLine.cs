@@ -3,12 +3,14 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Akka.Configuration;
+using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Agent.Hosting;
 
 /// <summary>What <c>capture-agent</c> was asked to run: the node, where it listens, extra HOCON.</summary>
 /// <param name="ConfigFile">HOCON applied over <c>agent.hocon</c>; null when not given.</param>
-public sealed record AgentHostSettings(AgentOptions Agent, AgentRemoteOptions Remote, string? ConfigFile);
+/// <param name="Tls">Mutual TLS files (<c>--tls-cert/--tls-key/--tls-ca</c>); null: plain TCP.</param>
+public sealed record AgentHostSettings(AgentOptions Agent, AgentRemoteOptions Remote, string? ConfigFile, TlsFiles? Tls = null);
 
 /// <summary><c>capture-agent</c>'s options (design.md §6), parsed with System.CommandLine. Bad values are usage errors (exit 2).</summary>
 public static partial class AgentCommandLine
@@ -57,10 +59,36 @@ public static partial class AgentCommandLine
             HelpName = "HOST",
         };
 
+        var tlsCertificate = new Option<string?>(TlsFiles.CertificateOption)
+        {
+            Description = "This agent's TLS certificate (PEM); with --tls-key and --tls-ca turns on mutual TLS",
+            HelpName = "FILE",
+        };
+
+        var tlsKey = new Option<string?>(TlsFiles.KeyOption)
+        {
+            Description = "The private key of --tls-cert (PEM)",
+            HelpName = "FILE",
+        };
+
+        var tlsCa = new Option<string?>(TlsFiles.CaOption)
+        {
+            Description = "The CA (PEM) every console's and controller's certificate must be signed by",
+            HelpName = "FILE",
+        };
+
         var root = new RootCommand("capture-agent: a CaptureActors node's agent; captures packets for controllers and consoles")
         {
-            name, listen, dataDirectory, config, publicHost,
+            name, listen, dataDirectory, config, publicHost, tlsCertificate, tlsKey, tlsCa,
         };
+        root.Validators.Add(r =>
+        {
+            TlsFiles.FromOptions(r.GetValue(tlsCertificate), r.GetValue(tlsKey), r.GetValue(tlsCa), out var problem);
+            if (problem is not null)
+            {
+                r.AddError(problem);
+            }
+        });
         name.Validators.Add(r => Check(r, NodeNamePattern().IsMatch(r.GetValueOrDefault<string>() ?? ""),
             $"--name '{r.GetValueOrDefault<string>()}' is not a valid node name: 1 to 63 letters, digits, '.' or '-', starting with a letter or digit"));
         listen.Validators.Add(r =>
@@ -86,7 +114,8 @@ public static partial class AgentCommandLine
             var settings = new AgentHostSettings(
                 new AgentOptions { NodeName = parse.GetValue(name)!, DataDirectory = Path.GetFullPath(parse.GetValue(dataDirectory)!) },
                 new AgentRemoteOptions { Hostname = host, Port = port, PublicHostname = parse.GetValue(publicHost) },
-                parse.GetValue(config)?.FullName);
+                parse.GetValue(config)?.FullName,
+                TlsFiles.FromOptions(parse.GetValue(tlsCertificate), parse.GetValue(tlsKey), parse.GetValue(tlsCa), out _));
             return run(settings, cancellation);
         });
         return root;
