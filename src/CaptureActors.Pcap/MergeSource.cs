@@ -1,6 +1,6 @@
 namespace CaptureActors.Pcap;
 
-/// <summary>One node's interface to merge: its classic pcap files and the node's clock offset.</summary>
+/// <summary>One node's interface to merge: its capture files (classic pcap or pcapng, by content) and the node's clock offset.</summary>
 /// <param name="Node">Node name; with <paramref name="Interface"/> it names the pcapng interface <c>node:iface</c>.</param>
 /// <param name="Interface">Capture interface on that node, e.g. <c>eth0</c>.</param>
 /// <param name="Files">The capture's rotated segments, in the order they were written. All must have the same link type.</param>

@@ -1,7 +1,7 @@
 namespace CaptureActors.Pcap;
 
 /// <summary>
-/// Streams one <see cref="MergeSource"/>'s records, segment after segment, with timestamps corrected by the clock
+/// Streams one <see cref="MergeSource"/>'s records (pcap or pcapng segments, told apart by content), segment after segment, with timestamps corrected by the clock
 /// offset, one record at a time into a reused buffer. A truncated last record ends its segment (noted in
 /// <see cref="TruncatedFiles"/>); a corrupt record throws <see cref="PcapFormatException"/> naming the file.
 /// </summary>
@@ -10,7 +10,7 @@ internal sealed class MergeSourceReader : IDisposable
     private readonly MergeSource _source;
     private readonly long _offsetNanoseconds;
     private readonly List<string> _truncated = [];
-    private PcapFileReader? _reader;
+    private IMergeInput? _reader;
     private int _nextFile;
     private byte[] _buffer = new byte[2048];
 
@@ -23,15 +23,15 @@ internal sealed class MergeSourceReader : IDisposable
         int snapLength = 0;
         foreach (string file in source.Files)
         {
-            using PcapFileReader reader = PcapFileReader.Open(file);
-            linkType ??= reader.Header.LinkType;
-            if (reader.Header.LinkType != linkType)
+            using IMergeInput reader = MergeInputs.Open(file);
+            linkType ??= reader.LinkType;
+            if (reader.LinkType != linkType)
             {
                 throw new PcapFormatException(
-                    $"{file}: link type {reader.Header.LinkType} differs from link type {linkType} of {source.Files[0]}, the first segment of {source.InterfaceName}");
+                    $"{file}: link type {reader.LinkType} differs from link type {linkType} of {source.Files[0]}, the first segment of {source.InterfaceName}");
             }
 
-            snapLength = Math.Max(snapLength, reader.Header.SnapLength);
+            snapLength = Math.Max(snapLength, reader.SnapLength);
         }
 
         LinkType = linkType ?? PcapFormat.LinkTypeEthernet;
@@ -72,16 +72,16 @@ internal sealed class MergeSourceReader : IDisposable
                     return false;
                 }
 
-                _reader = PcapFileReader.Open(_source.Files[_nextFile++]);
+                _reader = MergeInputs.Open(_source.Files[_nextFile++]);
             }
 
-            if (_reader.TryReadInto(ref _buffer, out long seconds, out long fraction, out int captured, out int original))
+            if (_reader.TryReadInto(ref _buffer, out long timestamp, out int captured, out int original))
             {
-                long corrected = (seconds * 1_000_000_000) + fraction - _offsetNanoseconds;
+                long corrected = timestamp - _offsetNanoseconds;
                 if (corrected < 0)
                 {
                     throw new InvalidOperationException(
-                        $"{_reader.Name}: clock offset {_source.ClockOffset} moves a packet at {seconds}.{fraction:D9} s before 1970");
+                        $"{_reader.Name}: clock offset {_source.ClockOffset} moves a packet at {timestamp / 1_000_000_000}.{timestamp % 1_000_000_000:D9} s before 1970");
                 }
 
                 Timestamp = corrected;

@@ -4,9 +4,18 @@ namespace CaptureActors.Pcap;
 
 /// <summary>
 /// Reads classic pcap files in either byte order, with micro- or nanosecond timestamps.
-/// Hardened: record lengths are bounded by the snap length and by <see cref="PcapFormat.MaxRecordCaptureLength"/>
-/// (a larger one is reported as corruption), a truncated last record ends the file and is reported in
-/// <see cref="TruncatedTail"/>, and every step consumes input, so a reader always ends.
+/// Hardened against damaged and hostile files (tested by mutating thousands of files, PcapCorruptionTests):
+/// <list type="bullet">
+/// <item>A record's captured length is never trusted: it must be at most the header's snap length, and never more
+/// than <see cref="PcapFormat.MaxRecordCaptureLength"/> (256 KiB, libpcap's own bound) whatever the header says
+/// (snap length 0 or huge: 256 KiB). Memory for a record is allocated only after that check and, on a file, only
+/// when the file still holds that many bytes.</item>
+/// <item>A record cut short by the end of the file (a writer that crashed or is still writing, design.md §5) ends
+/// reading without an error and sets <see cref="TruncatedTail"/>; damage before the end (a length over the bounds,
+/// a fraction of a second out of range, an unknown version) is a <see cref="PcapFormatException"/> naming the file,
+/// the record and its byte offset.</item>
+/// <item>Every record consumes at least its 16-byte header, so a zero length cannot loop: reading always ends.</item>
+/// </list>
 /// </summary>
 public sealed class PcapFileReader : IDisposable
 {
@@ -137,22 +146,22 @@ public sealed class PcapFileReader : IDisposable
         uint wireLength = ReadUInt32(h[12..]);
         if (capturedLength > (uint)_maxCaptureLength)
         {
-            throw new PcapFormatException(
-                $"{Name}: record {_index + 1} at offset {_offset} claims {capturedLength} captured bytes, more than the limit of {_maxCaptureLength} (snap length {Header.SnapLength}): the file is corrupt");
+            throw Corrupt(
+                $"record {_index + 1} claims {capturedLength} captured bytes, more than the limit of {_maxCaptureLength} (snap length {Header.SnapLength}, at most {PcapFormat.MaxRecordCaptureLength}): the file is corrupt");
         }
 
         if (Header.Nanoseconds)
         {
             if (fraction >= 1_000_000_000)
             {
-                throw new PcapFormatException($"{Name}: record {_index + 1} at offset {_offset} has {fraction} nanoseconds: the file is corrupt");
+                throw Corrupt($"record {_index + 1} has {fraction} nanoseconds (at most 999999999): the file is corrupt");
             }
         }
         else
         {
             if (fraction >= 1_000_000)
             {
-                throw new PcapFormatException($"{Name}: record {_index + 1} at offset {_offset} has {fraction} microseconds: the file is corrupt");
+                throw Corrupt($"record {_index + 1} has {fraction} microseconds (at most 999999): the file is corrupt");
             }
 
             fraction *= 1000;
@@ -171,6 +180,13 @@ public sealed class PcapFileReader : IDisposable
             _offset += PcapFormat.RecordHeaderLength + capturedLength;
             _index++;
             return true;
+        }
+
+        if (_stream.CanSeek && _stream.Length - _stream.Position < capturedLength)
+        {
+            // The file ends inside this record: no buffer for bytes that are not there.
+            TruncatedTail = true;
+            return false;
         }
 
         data = reuse is not null && reuse.Length >= capturedLength ? reuse : new byte[capturedLength];
@@ -199,7 +215,7 @@ public sealed class PcapFileReader : IDisposable
         int got = ReadFully(h);
         if (got < h.Length)
         {
-            throw new PcapFormatException($"{Name}: {got} bytes, too short for a pcap file header ({PcapFormat.FileHeaderLength} bytes)");
+            throw new PcapFormatException(Name, 0, $"{got} bytes, too short for a pcap file header ({PcapFormat.FileHeaderLength} bytes)");
         }
 
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(h);
@@ -212,24 +228,40 @@ public sealed class PcapFileReader : IDisposable
             case 0xd4c3b2a1: bigEndian = true; nanoseconds = false; break;
             case 0x4d3cb2a1: bigEndian = true; nanoseconds = true; break;
             case 0x0a0d0d0a:
-                throw new PcapFormatException($"{Name}: this is a pcapng file, not classic pcap");
+                throw new PcapFormatException(Name, 0, "this is a pcapng file, not classic pcap");
             default:
-                throw new PcapFormatException($"{Name}: not a pcap file (magic 0x{magic:x8})");
+                throw new PcapFormatException(Name, 0, $"not a pcap file (magic 0x{magic:x8}; pcap starts with a1b2c3d4 or a1b23c4d in either byte order)");
         }
 
         _bigEndian = bigEndian;
         _offset = PcapFormat.FileHeaderLength;
+        ushort major = ReadUInt16(h[4..]);
+        ushort minor = ReadUInt16(h[6..]);
+        if (major != PcapFormat.VersionMajor)
+        {
+            throw new PcapFormatException(Name, 4, $"pcap version {major}.{minor} is not supported (only {PcapFormat.VersionMajor}.x): the header is corrupt");
+        }
+
         uint snap = ReadUInt32(h[16..]);
+        uint linkField = ReadUInt32(h[20..]);
+        if ((linkField & 0x03ff_0000) != 0)
+        {
+            // Bits 0-15 are the link type, 16-25 reserved (zero), 26-31 an optional FCS length.
+            throw new PcapFormatException(Name, 20, $"link type field 0x{linkField:x8} has reserved bits set: the header is corrupt");
+        }
+
         return new PcapFileHeader(
             bigEndian,
             nanoseconds,
-            ReadUInt16(h[4..]),
-            ReadUInt16(h[6..]),
+            major,
+            minor,
             (int)Math.Min(snap, int.MaxValue),
-            (int)(ReadUInt32(h[20..]) & 0x0fff_ffff));
+            (int)(linkField & 0xffff));
     }
 
     private bool _bigEndian;
+
+    private PcapFormatException Corrupt(string problem) => new(Name, _offset, problem);
 
     private uint ReadUInt32(ReadOnlySpan<byte> b) =>
         _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(b) : BinaryPrimitives.ReadUInt32LittleEndian(b);

@@ -11,6 +11,9 @@ public static class PcapFormat
 
     public const int FileHeaderLength = 24;
 
+    /// <summary>The only major version of the format (files say 2.4); readers refuse any other.</summary>
+    public const int VersionMajor = 2;
+
     public const int RecordHeaderLength = 16;
 
     /// <summary>Largest captured length a reader accepts in one record, whatever the header says (libpcap's own bound).</summary>

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using CaptureActors.Agent.Actors;
+using CaptureActors.Agent.Storage;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
 using CaptureActors.Protocol;
@@ -62,13 +63,28 @@ public static class AgentHost
 
     /// <summary>
     /// Runs until SIGTERM/SIGINT; hands the startup line to <paramref name="announce"/> once the agent listens.
-    /// A start that fails (port in use, a bad value in a HOCON file) is one line on <paramref name="stderr"/> and exit 1.
+    /// A start that fails (port in use, a bad value in a HOCON file, an unsafe data directory: <see cref="DataDirectoryGuard"/>)
+    /// is one line on <paramref name="stderr"/> and exit 1.
     /// </summary>
     public static async Task<int> RunAsync(
         AgentHostSettings settings, ICaptureEngine engine, Action<string> announce, TextWriter stderr, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(announce);
         ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(settings);
+        try
+        {
+            foreach (var warning in DataDirectoryGuard.Prepare(settings.Agent.DataDirectory))
+            {
+                await stderr.WriteLineAsync($"capture-agent: warning: {warning}").ConfigureAwait(false);
+            }
+        }
+        catch (UnsafeDataDirectoryException e)
+        {
+            await stderr.WriteLineAsync($"capture-agent: {e.Message}").ConfigureAwait(false);
+            return StartFailedExitCode;
+        }
+
         using var host = Build(settings, engine);
         ExtendedActorSystem system;
         try
