@@ -1,5 +1,6 @@
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using CaptureActors.Agent.Wire;
 using CaptureActors.Protocol;
 using CaptureActors.Protocol.Serialization;
 
@@ -30,8 +31,8 @@ public static class AgentRemotingExtensions
     /// <summary>
     /// The one place where the agent's wire format is bound: every protocol record travels through our own
     /// <see cref="ProtocolSerializer"/> with its manifest allow-list, never Akka's default type-name JSON
-    /// (design.md §6 "Wire safety").
+    /// (design.md §6 "Wire safety"), and Akka's own formats are filtered inbound (<see cref="SafeWireHosting.AddSafeWire"/>).
     /// </summary>
     public static AkkaConfigurationBuilder ConfigureAgentRemoting(this AkkaConfigurationBuilder builder) =>
-        builder.AddCaptureProtocolSerialization();
+        builder.AddCaptureProtocolSerialization().AddSafeWire();
 }

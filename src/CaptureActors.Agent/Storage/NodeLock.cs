@@ -28,11 +28,25 @@ public sealed class NodeLock : IDisposable
         }
     }
 
-    /// <summary>True when some process holds the lock now (checked by trying to take it).</summary>
+    /// <summary>
+    /// True when some process holds the lock now (checked by trying to take it). Creates nothing: a status or a file
+    /// listing leaves the data directory as it was, and without a lock file nobody can hold the lock.
+    /// </summary>
     public static bool IsHeldElsewhere(string dataDirectory)
     {
-        using var probe = TryAcquire(dataDirectory);
-        return probe is null;
+        try
+        {
+            using var probe = new FileStream(Path.Combine(dataDirectory, FileName), FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
     }
 
     public void Dispose() => _stream.Dispose();

@@ -85,6 +85,11 @@ public sealed class SettingsOptions
         var interfaces = parseResult.GetValue(Interfaces) is { Length: > 0 } names
             ? names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()
             : null;
+        if (interfaces is { Count: 0 })
+        {
+            // -i "" or -i "," would otherwise fall back to the stored interfaces, silently capturing somewhere else.
+            problems.Add($"--interface: '{string.Join("' '", parseResult.GetValue(Interfaces)!)}' names no interface: give one or more names (see: capturectl interfaces), or 'any'");
+        }
 
         long? maxSize = null;
         var noMaxSize = false;

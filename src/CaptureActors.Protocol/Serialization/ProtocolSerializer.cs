@@ -14,7 +14,8 @@ namespace CaptureActors.Protocol.Serialization;
 /// <item>An explicit allow-list maps short, stable manifests (<c>"StartCapture"</c>) to our record types; a manifest
 /// not in the list is refused with a <see cref="SerializationException"/>. No type name is ever read from the wire.</item>
 /// <item>Records are System.Text.Json (camelCase, enums as camelCase strings, no polymorphism, no <c>$type</c>);
-/// JSON can only produce the declared property types of our records.</item>
+/// JSON can only produce the declared property types of our records; a payload with a <c>$</c> metadata property
+/// (<c>$type</c> …) is refused whole (<see cref="JsonMetadataGuard"/>).</item>
 /// <item>Data-less messages (<see cref="GetCaptureStatus.Instance"/> …) travel as zero bytes and arrive as the singleton.</item>
 /// <item><see cref="FileChunk"/> uses a small binary layout (<see cref="FileChunkFormat"/>) so 64 KiB chunks are not inflated by base64.</item>
 /// <item><see cref="IActorRef"/> fields travel as serialized actor paths and are resolved by the receiving system.</item>
@@ -201,6 +202,7 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
 
         try
         {
+            JsonMetadataGuard.Check(bytes, manifest, _json.MaxDepth);
             return JsonSerializer.Deserialize(bytes, type, _json)
                 ?? throw new SerializationException($"'{manifest}' payload is JSON null");
         }
