@@ -34,13 +34,15 @@ public sealed class AgentTestHost : IDisposable
 
     public IActorRef Agent { get; }
 
-    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null)
+    /// <param name="recoverOnStart">Recover as <c>capture-agent</c> does: finish orphaned captures, resume the detached one.</param>
+    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null, bool recoverOnStart = false)
     {
         var options = new AgentOptions
         {
             NodeName = node,
             DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "ca-agent-" + Guid.NewGuid().ToString("N")[..8]),
             CounterInterval = TimeSpan.FromMilliseconds(100),
+            RecoverOnStart = recoverOnStart,
         };
         engine ??= new FakeCaptureEngine();
         var host = new HostBuilder()

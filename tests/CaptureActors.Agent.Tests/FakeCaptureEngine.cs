@@ -73,6 +73,8 @@ public sealed class FakeCapture : IInterfaceCapture
 
     public string Path => _path;
 
+    public InterfaceCaptureRequest Request => _request;
+
     public InterfaceCounters ReadCounters()
     {
         var packets = Interlocked.Read(ref _packets);

@@ -12,9 +12,10 @@ namespace CaptureActors.Agent.Actors;
 /// per interface, enforces the capture-wide end (a limit on one interface ends all, a vanished interface ends only
 /// itself), watches its owner while attached, writes the sidecar, and reports to the supervisor.
 /// </summary>
-public sealed class CaptureSession : ReceiveActor
+public sealed partial class CaptureSession : ReceiveActor
 {
     /// <summary>What to capture, decided by the supervisor.</summary>
+    /// <param name="Resume">Set when a detached capture resumes after an agent restart (CaptureSession.Resume.cs).</param>
     public sealed record Plan(
         string CaptureId,
         string Node,
@@ -22,7 +23,8 @@ public sealed class CaptureSession : ReceiveActor
         CaptureOwner Owner,
         bool Detached,
         IActorRef? OwnerSession,
-        DateTimeOffset StartedAt);
+        DateTimeOffset StartedAt,
+        CaptureResumption? Resume = null);
 
     /// <summary>Counters changed: the supervisor answers status from these.</summary>
     public sealed record Progress(CaptureStatus Status);
@@ -77,7 +79,7 @@ public sealed class CaptureSession : ReceiveActor
         _engine = engine;
         _starter = starter;
         _interfaces = plan.Settings.Interfaces.ToDictionary(i => i, i => new InterfaceState(i));
-        _activeFrom = plan.StartedAt;
+        _activeFrom = plan.Resume is null ? plan.StartedAt : DateTimeOffset.UtcNow;
 
         Receive<InterfaceCapture.Started>(HandleStarted);
         Receive<InterfaceCapture.StartFailed>(HandleStartFailed);
@@ -106,7 +108,7 @@ public sealed class CaptureSession : ReceiveActor
             Context.Watch(owner);
         }
 
-        DateTimeOffset? deadline = _plan.Settings.MaxDuration is { } duration ? _plan.StartedAt + duration : null;
+        var deadline = RunDeadline();
         foreach (var name in _plan.Settings.Interfaces)
         {
             var prefix = CaptureFileNames.FilePrefix(_plan.Node, name, _plan.StartedAt);
@@ -117,7 +119,7 @@ public sealed class CaptureSession : ReceiveActor
                 _plan.Settings.SnapLength,
                 _plan.Settings.Promiscuous,
                 sequence => Path.Combine(_options.CaptureDirectory, CaptureFileNames.Pcap(_plan.Node, name, _plan.StartedAt, first + sequence - 1)),
-                _plan.Settings.MaxFileSizeBytes,
+                FileSizeLimit(name),
                 _plan.Settings.RingFiles,
                 deadline,
                 _options.FlushInterval,
@@ -166,6 +168,7 @@ public sealed class CaptureSession : ReceiveActor
     private void HandleProgress(InterfaceCapture.Progress progress)
     {
         _interfaces[progress.Interface].Counters = progress.Counters;
+        TrimEarlierRingFiles(progress.Interface, progress.Counters);
         if (_state is CaptureState.Running or CaptureState.Stopping)
         {
             Context.Parent.Tell(new Progress(Status()));
@@ -255,7 +258,7 @@ public sealed class CaptureSession : ReceiveActor
             ? ToStopReason(first)
             : StopReason.Error;
 
-        if (_startFailure is not null)
+        if (_startFailure is not null && _plan.Resume is null)
         {
             RemoveFilesOfFailedStart();
         }
@@ -291,7 +294,7 @@ public sealed class CaptureSession : ReceiveActor
         var end = _stoppedAt ?? DateTimeOffset.UtcNow;
         var error = _startFailure?.Message
             ?? FirstInterfaceError;
-        return new CaptureStatus(
+        return WithEarlierRuns(new CaptureStatus(
             _plan.Node,
             _state,
             _plan.CaptureId,
@@ -303,7 +306,7 @@ public sealed class CaptureSession : ReceiveActor
             end - _activeFrom,
             IsOver ? _stopReason : null,
             error,
-            [.. _interfaces.Values.Select(InterfaceStatus)]);
+            [.. _interfaces.Values.Select(InterfaceStatus)]));
     }
 
     private InterfaceCaptureStatus InterfaceStatus(InterfaceState state)
@@ -347,6 +350,7 @@ public sealed class CaptureSession : ReceiveActor
             IsOver ? _stopReason : null,
             FirstInterfaceError,
             [.. _interfaces.Values.Select(SidecarEntry)]);
+        sidecar = WithEarlierRuns(sidecar);
         try
         {
             AgentJson.WriteAtomically(Path.Combine(_options.CaptureDirectory, SidecarName(_plan)), sidecar);
@@ -363,7 +367,7 @@ public sealed class CaptureSession : ReceiveActor
         var c = state.Counters;
         var files = state.Result?.Segments.Select(s => new SidecarFile(
             Path.GetFileName(s.Path), s.SizeBytes, s.Packets, s.FirstPacketAt, s.LastPacketAt, s.Sha256)) ?? [];
-        return new SidecarInterface(
+        return WithEarlierRuns(new SidecarInterface(
             state.Name,
             state.Result is { } result ? ToStopReason(result.Reason) : null,
             state.Error,
@@ -373,7 +377,7 @@ public sealed class CaptureSession : ReceiveActor
             c.KernelReceived,
             c.KernelDropped,
             c.InterfaceDropped,
-            [.. files]);
+            [.. files]));
     }
 
     private StopReason ToStopReason(CaptureEndReason reason) => reason switch

@@ -93,6 +93,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         }
 
         _lock = nodeLock;
+        RepairOrphans();
         var now = DateTimeOffset.UtcNow;
         var plan = new CaptureSession.Plan(
             start.CaptureId ?? Guid.NewGuid().ToString("N")[..12],
@@ -102,12 +103,20 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             start.Detached,
             start.OwnerSession,
             start.StartAt is { } at && at > now ? at : now);
-        _session = Context.ActorOf(CaptureSession.Props(plan, _options, _engine, Sender), "session-" + plan.CaptureId);
+        RecordIntent(plan, plan.StartedAt, TimeSpan.Zero);
+        StartSession(plan, Sender);
+    }
+
+    /// <summary>Runs <paramref name="plan"/> in a new session; the node lock is held already.</summary>
+    private void StartSession(CaptureSession.Plan plan, IActorRef starter)
+    {
+        var settings = plan.Settings;
+        _session = Context.ActorOf(CaptureSession.Props(plan, _options, _engine, starter), "session-" + plan.CaptureId);
         Context.Watch(_session);
         // File names follow the plan's start time; status may later report a later real start.
         _filePrefixes = [.. settings.Interfaces.Select(i => CaptureFileNames.FilePrefix(plan.Node, i, plan.StartedAt))];
         _sidecarName = CaptureSession.SidecarName(plan);
-        _current = new CaptureStatus(plan.Node, CaptureState.Starting, plan.CaptureId, plan.Owner, plan.Detached, settings, plan.StartedAt, null, TimeSpan.Zero, null, null, []);
+        _current = new CaptureStatus(plan.Node, CaptureState.Starting, plan.CaptureId, plan.Owner, plan.Detached, settings, plan.StartedAt, null, TimeSpan.Zero, null, null, [], Restarts: plan.Resume?.Restarts ?? 0);
         WriteActiveRecord();
         _log.Info("Capture {0} starting for {1} on {2}", plan.CaptureId, plan.Owner, string.Join(", ", settings.Interfaces));
     }
@@ -267,6 +276,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         }
 
         Context.Unwatch(_session);
+        ForgetIntentUnlessShutdown(ended.Status);
         _last = ended.Status;
         _session = null;
         _current = null;
@@ -286,6 +296,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         }
 
         _log.Error("Capture session {0} failed", _current?.CaptureId);
+        ForgetIntentUnlessShutdown(null);
         _last = _current! with { State = CaptureState.Failed, StopReason = StopReason.Error, Error = "the capture session failed", StoppedAt = DateTimeOffset.UtcNow };
         _session = null;
         _current = null;

@@ -102,7 +102,9 @@ public sealed class FileStore : ReceiveActor
             return _ => false;
         }
 
-        return name => active.FilePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
+        // A capture resumed after an agent restart lists its earlier segments in its sidecar: those are finished.
+        var finished = AgentJson.TryRead<CaptureSidecar>(Path.Combine(Directory, active.SidecarName))?.Files.Select(f => f.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        return name => !finished.Contains(name) && active.FilePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     /// <summary>Null when <paramref name="name"/> names one of this store's files; otherwise why not.</summary>

@@ -112,7 +112,7 @@ public static partial class AgentCommandLine
         {
             TryParseEndpoint(parse.GetValue(listen)!, out var host, out var port, out _);
             var settings = new AgentHostSettings(
-                new AgentOptions { NodeName = parse.GetValue(name)!, DataDirectory = Path.GetFullPath(parse.GetValue(dataDirectory)!) },
+                new AgentOptions { NodeName = parse.GetValue(name)!, DataDirectory = Path.GetFullPath(parse.GetValue(dataDirectory)!), RecoverOnStart = true },
                 new AgentRemoteOptions { Hostname = host, Port = port, PublicHostname = parse.GetValue(publicHost) },
                 parse.GetValue(config)?.FullName,
                 TlsFiles.FromOptions(parse.GetValue(tlsCertificate), parse.GetValue(tlsKey), parse.GetValue(tlsCa), out _));

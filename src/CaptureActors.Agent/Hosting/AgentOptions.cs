@@ -18,6 +18,13 @@ public sealed class AgentOptions
     /// <summary>Longest time a captured packet waits in memory before it is in the file.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// On start, finish the captures a dead process left open (files cut after their last whole record, sidecar
+    /// finished with <c>agent-crash</c>) and resume the node's detached capture (<c>capture-intent.json</c>). On for
+    /// <c>capture-agent</c>; off for capturectl's embedded agent, which lives only as long as one command.
+    /// </summary>
+    public bool RecoverOnStart { get; set; }
+
     public static string DefaultDataDirectory() =>
         Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root"
             ? "/var/lib/capture-actors"

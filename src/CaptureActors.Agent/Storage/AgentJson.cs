@@ -12,7 +12,10 @@ public static class AgentJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
-    /// <summary>Writes <paramref name="value"/> to <paramref name="path"/> atomically (temporary file, fsync, rename).</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> to <paramref name="path"/> atomically and durably: temporary file, fsync, rename,
+    /// fsync of the directory. A crash at any point leaves the old file or the new one, never a mix or none.
+    /// </summary>
     public static void WriteAtomically<T>(string path, T value)
     {
         var temporary = path + ".tmp";
@@ -23,6 +26,7 @@ public static class AgentJson
         }
 
         File.Move(temporary, path, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     /// <summary>Reads a JSON file; null when it does not exist or cannot be parsed (a half-written file is never trusted).</summary>

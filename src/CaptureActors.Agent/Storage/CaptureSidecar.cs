@@ -5,8 +5,11 @@ namespace CaptureActors.Agent.Storage;
 /// <summary>
 /// The JSON sidecar of one capture, beside its pcap files: settings, node, owner, UTC times, stop reason,
 /// counters per interface and each finished file's SHA-256. Written when the capture starts (state running)
-/// and rewritten when it ends.
+/// and rewritten when it ends. A detached capture resumed after an agent restart keeps its sidecar: the files of every
+/// run (segment) are listed, with the <paramref name="Restarts"/> and the <paramref name="Gaps"/> between runs.
 /// </summary>
+/// <param name="Restarts">Agent restarts the capture resumed from.</param>
+/// <param name="Gaps">Stretches in which the agent did not run (reason <c>agent-restart</c>), oldest first; null: none.</param>
 public sealed record CaptureSidecar(
     int FormatVersion,
     string CaptureId,
@@ -19,7 +22,9 @@ public sealed record CaptureSidecar(
     CaptureState State,
     StopReason? StopReason,
     string? Error,
-    IReadOnlyList<SidecarInterface> Interfaces)
+    IReadOnlyList<SidecarInterface> Interfaces,
+    int Restarts = 0,
+    IReadOnlyList<CaptureGap>? Gaps = null)
 {
     public const int CurrentFormatVersion = 1;
 
@@ -78,7 +83,9 @@ public static class CaptureSidecarStatus
             i.InterfaceDropped,
             i.Files.Count,
             i.StopReason,
-            i.Error))]);
+            i.Error,
+            Gaps: sidecar.Gaps ?? []))],
+        Restarts: sidecar.Restarts);
 
     /// <summary>The most recently started capture recorded in <paramref name="captureDirectory"/>, or null.</summary>
     public static CaptureSidecar? Newest(string captureDirectory) =>

@@ -47,6 +47,11 @@ public static class StatusRenderer
         }
 
         parts.Add($"started {TextFormat.Time(status.StartedAt)}");
+        if (AgentRestartText.Describe(status) is { } restarts)
+        {
+            parts.Add(restarts);
+        }
+
         if (status.StoppedAt is { } stopped)
         {
             parts.Add($"stopped {TextFormat.Time(stopped)}");
