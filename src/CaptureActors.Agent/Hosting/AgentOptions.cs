@@ -1,3 +1,5 @@
+using CaptureActors.Agent.Disk;
+
 namespace CaptureActors.Agent.Hosting;
 
 /// <summary>Settings of one agent (one node).</summary>
@@ -17,6 +19,12 @@ public sealed class AgentOptions
 
     /// <summary>Longest time a captured packet waits in memory before it is in the file.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The disk guard (floor, quota, check interval); null: read <c>capture-agent.disk</c> from the actor system's configuration.</summary>
+    public DiskGuardSettings? Disk { get; set; }
+
+    /// <summary>How free space is measured (statvfs); actor tests replace it.</summary>
+    public IDiskSpace DiskSpace { get; set; } = StatvfsDiskSpace.Instance;
 
     public static string DefaultDataDirectory() =>
         Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root"
