@@ -34,7 +34,8 @@ public sealed class AgentTestHost : IDisposable
 
     public IActorRef Agent { get; }
 
-    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null)
+    /// <param name="configure">Changes to the agent's options before it starts (disk guard settings, a fake disk).</param>
+    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null, Action<AgentOptions>? configure = null)
     {
         var options = new AgentOptions
         {
@@ -42,6 +43,7 @@ public sealed class AgentTestHost : IDisposable
             DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "ca-agent-" + Guid.NewGuid().ToString("N")[..8]),
             CounterInterval = TimeSpan.FromMilliseconds(100),
         };
+        configure?.Invoke(options);
         engine ??= new FakeCaptureEngine();
         var host = new HostBuilder()
             .ConfigureServices(services => services.AddAkka("agent-test", builder =>

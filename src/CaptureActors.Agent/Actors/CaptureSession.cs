@@ -213,7 +213,7 @@ public sealed class CaptureSession : ReceiveActor, IWithTimers
                 .ToList();
             foreach (var file in segments.SkipLast(1).Where(f => !current.Contains(f.Name) && !kept.Contains(f.Name)))
             {
-                files.Add((new DeletableFile(file.FullName, name, file.Length), file.LastWriteTimeUtc, file.Name));
+                files.Add((new DeletableFile(Path.Combine(_options.CaptureDirectory, file.Name), name, file.Length), file.LastWriteTimeUtc, file.Name));
             }
         }
 
