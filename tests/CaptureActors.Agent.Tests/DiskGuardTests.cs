@@ -87,4 +87,10 @@ public sealed class DiskGuardTests
         Assert.Contains("no room for a capture file and its sidecar", DiskGuard.StartRefusal(Check(free: 10_000, floor: 0)), StringComparison.Ordinal);
         Assert.Null(DiskGuard.StartRefusal(Check(free: 101 * Mb, captureBytes: 199 * Mb, quota: 200 * Mb)));
     }
+
+    [Fact]
+    public void Sizes_that_would_round_to_the_same_text_are_given_in_bytes()
+    {
+        Assert.StartsWith("3,250,000 bytes free on the file system of /data/captures, below the free-disk floor of 3,276,800 bytes", Check(free: 3_250_000, floor: 3_276_800).Problem(), StringComparison.Ordinal);
+    }
 }

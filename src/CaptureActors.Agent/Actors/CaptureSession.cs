@@ -198,11 +198,14 @@ public sealed class CaptureSession : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>This capture's finished files, oldest first, without each interface's newest (being written) and kept files.</summary>
+    /// <summary>
+    /// This capture's finished files, oldest first, without kept files and without each interface's newest file: the one
+    /// being written (the next segment is created before anything is written to it, so the newest is always the current
+    /// one, whereas the counters may be a tick old). The engine refuses to delete its current file all the same.
+    /// </summary>
     private List<DeletableFile> DeletableFiles()
     {
         var kept = KeepList.Load(_options.DataDirectory);
-        var current = _interfaces.Values.Select(i => i.Counters.CurrentFile).OfType<string>().Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
         var files = new List<(DeletableFile File, DateTime Modified, string Name)>();
         foreach (var name in _interfaces.Keys)
         {
@@ -211,7 +214,7 @@ public sealed class CaptureSession : ReceiveActor, IWithTimers
                 .Where(f => CaptureFileNames.IsCaptureFileName(f.Name))
                 .OrderBy(f => CaptureFileNames.SequenceOf(f.Name))
                 .ToList();
-            foreach (var file in segments.SkipLast(1).Where(f => !current.Contains(f.Name) && !kept.Contains(f.Name)))
+            foreach (var file in segments.SkipLast(1).Where(f => !kept.Contains(f.Name)))
             {
                 files.Add((new DeletableFile(Path.Combine(_options.CaptureDirectory, file.Name), name, file.Length), file.LastWriteTimeUtc, file.Name));
             }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Agent.Disk;
@@ -24,14 +25,22 @@ public sealed record DiskCheck(string Directory, FileSystemSpace Space, long Flo
         var problems = new List<string>();
         if (BelowFloorBytes > 0)
         {
-            problems.Add($"{ByteSize.Format(Space.FreeBytes)} free on the file system of {Directory}, below the free-disk floor of {ByteSize.Format(FloorBytes)} ({DiskGuardSettings.ConfigPath}.floor)");
+            var (free, floor) = Sizes(Space.FreeBytes, FloorBytes);
+            problems.Add($"{free} free on the file system of {Directory}, below the free-disk floor of {floor} ({DiskGuardSettings.ConfigPath}.floor)");
         }
 
         if (OverQuotaBytes > 0)
         {
-            problems.Add($"the capture files of {Directory} take {ByteSize.Format(CaptureBytes)}, over the quota of {ByteSize.Format(QuotaBytes!.Value)} ({DiskGuardSettings.ConfigPath}.quota)");
+            var (used, quota) = Sizes(CaptureBytes, QuotaBytes!.Value);
+            problems.Add($"the capture files of {Directory} take {used}, over the quota of {quota} ({DiskGuardSettings.ConfigPath}.quota)");
         }
 
         return problems.Count == 0 ? "within the floor and the quota" : string.Join("; ", problems);
     }
+
+    /// <summary>Two sizes for people; in bytes when rounding would make them look equal ("3.1 MB free, below 3.1 MB").</summary>
+    private static (string A, string B) Sizes(long a, long b) =>
+        ByteSize.Format(a) != ByteSize.Format(b)
+            ? (ByteSize.Format(a), ByteSize.Format(b))
+            : (string.Create(CultureInfo.InvariantCulture, $"{a:N0} bytes"), string.Create(CultureInfo.InvariantCulture, $"{b:N0} bytes"));
 }
