@@ -89,6 +89,13 @@ public sealed class DiskGuardTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Contains("below the free-disk floor of ", refused.StandardError, StringComparison.Ordinal);
         Assert.Contains("(capture-agent.disk.floor)", refused.StandardError, StringComparison.Ordinal);
         output.WriteLine(refused.StandardError);
+
+        // Across nodes (here one agent under two names) each node's headroom follows the table.
+        var both = ProcessRunner.Run(Capturectl.Executable, ["packetcapture", "status", "--node", $"a=127.0.0.1:{agent.Port}", "--node", $"b=127.0.0.1:{agent.Port}", "--all"], Capturectl.CommandTimeout);
+        Assert.True(both.ExitCode == 0, both.StandardError);
+        Assert.Contains("a: disk: ", both.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("b: disk: ", both.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("(floor 3.1 MB)", both.StandardOutput, StringComparison.Ordinal);
     }
 
     [PrivilegedFact]
