@@ -27,13 +27,25 @@ public sealed class SidecarReserve : IDisposable
 
             return new SidecarReserve(path);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(path);
+            Release(path);
             return null;
         }
     }
 
     /// <summary>Gives the room back (idempotent).</summary>
-    public void Dispose() => File.Delete(_path);
+    public void Dispose() => Release(_path);
+
+    private static void Release(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing more to do: a reserve that cannot be deleted only keeps its 64 KB.
+        }
+    }
 }
