@@ -113,7 +113,7 @@ public sealed class DiskGuardTests(Xunit.Abstractions.ITestOutputHelper output)
 
         var sent = UdpTraffic.Send(target, 60, Payload, packetsPerSecond: 1000);
         var second = await WaitForAsync(guardian, s => s.Interfaces[0].Files >= 2);
-        var first = second.Interfaces[0].CurrentFile!.Replace("_002.pcap", "_001.pcap", StringComparison.Ordinal);
+        var first = second.Interfaces[0].CurrentFile![..^"002.pcap".Length] + "001.pcap";
         var kept = Run(agent, "packetcapture", "keep", first);
         Assert.True(kept.ExitCode == 0, kept.StandardError);
         Assert.Contains($"kept {first}", kept.StandardOutput, StringComparison.Ordinal);
