@@ -50,6 +50,7 @@ public sealed record InterfaceInfo(
 /// <param name="Deadline">Stop with <see cref="CaptureEndReason.DurationReached"/> at this time.</param>
 /// <param name="FlushInterval">Longest time a captured packet waits in memory before it is in the file (readable by tcpdump).</param>
 /// <param name="StartAt">A scheduled start: packets stamped before this instant are not written (the device opens at once).</param>
+/// <param name="IsKept">Files (by path) the ring must not delete (marked keep); they stay and no longer count in the ring.</param>
 public sealed record InterfaceCaptureRequest(
     string Interface,
     string Filter,
@@ -60,7 +61,8 @@ public sealed record InterfaceCaptureRequest(
     int? RingFiles = null,
     DateTimeOffset? Deadline = null,
     TimeSpan? FlushInterval = null,
-    DateTimeOffset? StartAt = null);
+    DateTimeOffset? StartAt = null,
+    Func<string, bool>? IsKept = null);
 
 /// <summary>A running capture of one interface. Disposing stops it and waits for the files to be closed.</summary>
 public interface IInterfaceCapture : IDisposable
@@ -75,6 +77,13 @@ public interface IInterfaceCapture : IDisposable
 
     /// <summary>Asks the capture to stop; <see cref="Completion"/> then finishes with <see cref="CaptureEndReason.Stopped"/>.</summary>
     void Stop();
+
+    /// <summary>
+    /// Deletes one finished segment file of this capture (the disk guard freeing room in a ring) and forgets it, so the
+    /// counters and the result stay true. False, and nothing deleted, for the file being written or a path that is not a
+    /// finished segment of this capture.
+    /// </summary>
+    bool DeleteFinishedSegment(string path) => false;
 }
 
 /// <summary>Counters of one interface capture.</summary>

@@ -25,6 +25,7 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private readonly Lock _handleLock = new();
     private readonly TaskCompletionSource<InterfaceCaptureResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<CaptureSegment> _closedSegments = [];
+    private readonly Lock _segmentsLock = new();
     private readonly Thread _thread;
     private readonly int _selectableFd;
     private readonly int _stopEvent;
@@ -34,6 +35,11 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private PcapFileWriter _writer;
     private int _sequence = 1;
     private bool _writerClosed;
+
+    // Packets and bytes counted before the current segment: after a failed write the counters are set back to what
+    // the files really hold (the writer keeps whole records only).
+    private long _writtenBeforeSegment;
+    private long _bytesBeforeSegment;
 
     // Counters: written by the capture thread only, read by any thread.
     private long _captured;
@@ -202,7 +208,13 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         finally
         {
             CloseDevice();
-            _completion.TrySetResult(new InterfaceCaptureResult(reason, error, [.. _closedSegments], ReadCounters()) { Allocation = allocation });
+            CaptureSegment[] segments;
+            lock (_segmentsLock)
+            {
+                segments = [.. _closedSegments];
+            }
+
+            _completion.TrySetResult(new InterfaceCaptureResult(reason, error, segments, ReadCounters()) { Allocation = allocation });
         }
     }
 
@@ -318,23 +330,56 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         Volatile.Write(ref _segments, _segments + 1);
         Volatile.Write(ref _currentFile, _writer.Path);
         Volatile.Write(ref _currentFileSize, _writer.Length);
+        _bytesBeforeSegment = _bytesWritten;
+        _writtenBeforeSegment = _written;
         Volatile.Write(ref _bytesWritten, _bytesWritten + _writer.Length);
 
         int keep = _request.RingFiles ?? int.MaxValue;
-        while (_closedSegments.Count + 1 > keep)
+        lock (_segmentsLock)
         {
-            CaptureSegment oldest = _closedSegments[0];
+            // Kept files (packetcapture keep) stay and leave the ring: it holds `keep` files besides them.
+            var ring = _request.IsKept is { } isKept ? _closedSegments.Where(s => !isKept(s.Path)).ToList() : _closedSegments.ToList();
+            for (int i = 0; ring.Count - i + 1 > keep; i++)
+            {
+                CaptureSegment oldest = ring[i];
+                try
+                {
+                    File.Delete(oldest.Path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    break; // Still on disk, so still reported; the next rotation tries again.
+                }
+
+                _closedSegments.Remove(oldest);
+                Interlocked.Add(ref _closedSegmentsSize, -oldest.SizeBytes);
+            }
+        }
+    }
+
+    public bool DeleteFinishedSegment(string path)
+    {
+        lock (_segmentsLock)
+        {
+            int index = _closedSegments.FindIndex(s => s.Path == path);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            CaptureSegment segment = _closedSegments[index];
             try
             {
-                File.Delete(oldest.Path);
+                File.Delete(segment.Path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                break; // Still on disk, so still reported; the next rotation tries again.
+                return false;
             }
 
-            _closedSegments.RemoveAt(0);
-            Volatile.Write(ref _closedSegmentsSize, _closedSegmentsSize - oldest.SizeBytes);
+            _closedSegments.RemoveAt(index);
+            Interlocked.Add(ref _closedSegmentsSize, -segment.SizeBytes);
+            return true;
         }
     }
 
@@ -360,8 +405,15 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             writer.Dispose();
             var segment = new CaptureSegment(writer.Path, _sequence, writer.FlushedLength, writer.FlushedPackets,
                 writer.FirstPacketAt, writer.LastPacketAt, writer.Sha256Hex);
-            _closedSegments.Add(segment);
-            Volatile.Write(ref _closedSegmentsSize, _closedSegmentsSize + segment.SizeBytes);
+            lock (_segmentsLock)
+            {
+                _closedSegments.Add(segment);
+                Interlocked.Add(ref _closedSegmentsSize, segment.SizeBytes);
+            }
+
+            // What the file holds, also after a failed write (buffered records that never reached it are not counted).
+            Volatile.Write(ref _written, _writtenBeforeSegment + writer.FlushedPackets);
+            Volatile.Write(ref _bytesWritten, _bytesBeforeSegment + writer.FlushedLength);
 
             Volatile.Write(ref _currentFileSize, 0);
         }

@@ -79,6 +79,7 @@ public static class CapturectlApp
         packetCapture.Subcommands.Add(PacketCaptureDownloadCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureDeleteCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureClearCommand.Create(runtime));
+        packetCapture.Subcommands.Add(PacketCaptureKeepCommand.Create(runtime));
         root.Subcommands.Add(packetCapture);
         root.Subcommands.Add(InterfacesCommand.Create(runtime));
         root.Subcommands.Add(NodesCommand.Create(runtime));

@@ -29,6 +29,10 @@ public enum ErrorCode
     NodeLost,
     /// <summary>The node does not offer this right now (its download channel is off or too many downloads wait).</summary>
     Unavailable,
+    /// <summary>The capture directory's file system is below the free-disk floor, or its capture files are at the quota.</summary>
+    DiskFull,
+    /// <summary>The file is marked keep: take the mark off first (<c>packetcapture keep --unkeep</c>).</summary>
+    FileKept,
 }
 
 /// <summary>Generic failure reply: what failed and why, in words a user can act on.</summary>

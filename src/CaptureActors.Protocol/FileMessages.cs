@@ -18,6 +18,7 @@ public enum CaptureFileState
 /// <summary>One pcap file in a node's capture directory.</summary>
 /// <param name="Packets">Packets in the file (from the sidecar when finished, or the live counters).</param>
 /// <param name="Sha256">Hex SHA-256 of a finished file, from its sidecar.</param>
+/// <param name="Kept">Marked keep (<see cref="KeepFiles"/>): neither a ring, the disk guard, delete nor clear removes it.</param>
 public sealed record CaptureFileInfo(
     string Name,
     string? CaptureId,
@@ -28,7 +29,8 @@ public sealed record CaptureFileInfo(
     DateTimeOffset? LastPacketAt,
     DateTimeOffset ModifiedAt,
     CaptureFileState State,
-    string? Sha256);
+    string? Sha256,
+    bool Kept = false);
 
 /// <summary>Delete the named files. Answered by <see cref="FilesDeleted"/>; each refusal says why.</summary>
 public sealed record DeleteFiles(IReadOnlyList<string> Names) : IFileCommand;
@@ -42,6 +44,16 @@ public sealed record ClearFiles : IFileCommand
 public sealed record FilesDeleted(IReadOnlyList<string> Deleted, IReadOnlyList<FileRefusal> Refused) : ICaptureProtocol;
 
 public sealed record FileRefusal(string Name, ErrorCode Code, string Message);
+
+/// <summary>
+/// Mark the named files keep (<paramref name="Keep"/> true) or take the mark off. A kept file is never deleted by a ring,
+/// the disk guard, <see cref="DeleteFiles"/> or <see cref="ClearFiles"/>. Answered by <see cref="FilesKept"/>.
+/// </summary>
+public sealed record KeepFiles(IReadOnlyList<string> Names, bool Keep) : IFileCommand;
+
+/// <param name="Changed">Names now marked as asked (already marked ones included).</param>
+/// <param name="Keep">What was asked: keep (true) or unkeep.</param>
+public sealed record FilesKept(IReadOnlyList<string> Changed, IReadOnlyList<FileRefusal> Refused, bool Keep) : ICaptureProtocol;
 
 /// <summary>
 /// Read part of a file. Answered by <see cref="FileChunk"/> or <see cref="CommandFailed"/>.

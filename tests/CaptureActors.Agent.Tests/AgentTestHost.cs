@@ -35,7 +35,8 @@ public sealed class AgentTestHost : IDisposable
     public IActorRef Agent { get; }
 
     /// <param name="recoverOnStart">Recover as <c>capture-agent</c> does: finish orphaned captures, resume the detached one.</param>
-    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null, bool recoverOnStart = false)
+    /// <param name="configure">Changes to the agent's options before it starts (disk guard settings, a fake disk).</param>
+    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null, bool recoverOnStart = false, Action<AgentOptions>? configure = null)
     {
         var options = new AgentOptions
         {
@@ -44,6 +45,7 @@ public sealed class AgentTestHost : IDisposable
             CounterInterval = TimeSpan.FromMilliseconds(100),
             RecoverOnStart = recoverOnStart,
         };
+        configure?.Invoke(options);
         engine ??= new FakeCaptureEngine();
         var host = new HostBuilder()
             .ConfigureServices(services => services.AddAkka("agent-test", builder =>

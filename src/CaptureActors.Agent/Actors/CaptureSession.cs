@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using CaptureActors.Agent.Disk;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Agent.Storage;
 using CaptureActors.Capture;
@@ -12,7 +13,7 @@ namespace CaptureActors.Agent.Actors;
 /// per interface, enforces the capture-wide end (a limit on one interface ends all, a vanished interface ends only
 /// itself), watches its owner while attached, writes the sidecar, and reports to the supervisor.
 /// </summary>
-public sealed partial class CaptureSession : ReceiveActor
+public sealed partial class CaptureSession : ReceiveActor, IWithTimers
 {
     /// <summary>What to capture, decided by the supervisor.</summary>
     /// <param name="Resume">Set when a detached capture resumes after an agent restart (CaptureSession.Resume.cs).</param>
@@ -41,6 +42,11 @@ public sealed partial class CaptureSession : ReceiveActor
     /// <summary>Stop for a reason other than a user's request (agent shutdown).</summary>
     public sealed record StopFor(StopReason Reason);
 
+    private sealed record CheckDisk
+    {
+        public static readonly CheckDisk Instance = new();
+    }
+
     private sealed class InterfaceState(string name)
     {
         public string Name { get; } = name;
@@ -67,10 +73,13 @@ public sealed partial class CaptureSession : ReceiveActor
     private CaptureRejected? _startFailure;
     private DateTimeOffset? _stoppedAt;
     private DateTimeOffset _activeFrom;
+    private readonly DiskGuard _disk;
+    private SidecarReserve? _reserve;
+    private string? _diskStop;
 
     private bool IsOver => _state is CaptureState.Stopped or CaptureState.Failed;
 
-    private string? FirstInterfaceError => _interfaces.Values.Select(i => i.Error).FirstOrDefault(e => e is not null);
+    private string? FirstInterfaceError => _interfaces.Values.Select(i => i.Error).FirstOrDefault(e => e is not null) ?? _diskStop;
 
     public CaptureSession(Plan plan, AgentOptions options, ICaptureEngine engine, IActorRef starter)
     {
@@ -80,7 +89,9 @@ public sealed partial class CaptureSession : ReceiveActor
         _starter = starter;
         _interfaces = plan.Settings.Interfaces.ToDictionary(i => i, i => new InterfaceState(i));
         _activeFrom = plan.Resume is null ? plan.StartedAt : DateTimeOffset.UtcNow;
+        _disk = new DiskGuard(options.CaptureDirectory, options.Disk ?? DiskGuardSettings.Default, options.DiskSpace);
 
+        Receive<CheckDisk>(_ => HandleCheckDisk());
         Receive<InterfaceCapture.Started>(HandleStarted);
         Receive<InterfaceCapture.StartFailed>(HandleStartFailed);
         Receive<InterfaceCapture.Progress>(HandleProgress);
@@ -89,6 +100,8 @@ public sealed partial class CaptureSession : ReceiveActor
         Receive<StopFor>(m => HandleStop(m.Reason, Sender));
         Receive<Terminated>(HandleTerminated);
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(Plan plan, AgentOptions options, ICaptureEngine engine, IActorRef starter) =>
         Akka.Actor.Props.Create(() => new CaptureSession(plan, options, engine, starter));
@@ -103,6 +116,13 @@ public sealed partial class CaptureSession : ReceiveActor
     {
         Directory.CreateDirectory(_options.CaptureDirectory);
         WriteSidecar();
+        _reserve = SidecarReserve.TryCreate(Path.Combine(_options.CaptureDirectory, SidecarName(_plan)));
+        if (_reserve is null)
+        {
+            _log.Warning("No room for the sidecar reserve of capture {0}: a full disk may leave its sidecar unfinished", _plan.CaptureId);
+        }
+
+        Timers.StartPeriodicTimer("disk", CheckDisk.Instance, _disk.Settings.CheckInterval);
         if (!_plan.Detached && _plan.OwnerSession is { } owner)
         {
             Context.Watch(owner);
@@ -123,12 +143,89 @@ public sealed partial class CaptureSession : ReceiveActor
                 _plan.Settings.RingFiles,
                 deadline,
                 _options.FlushInterval,
-                _plan.StartedAt);
+                _plan.StartedAt,
+                IsKept);
             var child = Context.ActorOf(InterfaceCapture.Props(request, _engine, _options.CounterInterval), "if-" + CaptureFileNames.SafePart(name));
             _children[child] = name;
             Context.Watch(child);
         }
     }
+
+    private bool IsKept(string path) => KeepList.Load(_options.DataDirectory).Contains(Path.GetFileName(path));
+
+    /// <summary>
+    /// The disk guard's tick: within the floor and the quota nothing happens; over them a ring deletes its oldest
+    /// finished files (never a file being written or a kept one), anything else stops with <c>disk-floor</c>.
+    /// </summary>
+    private void HandleCheckDisk()
+    {
+        if (_state != CaptureState.Running)
+        {
+            return;
+        }
+
+        DiskCheck check;
+        IReadOnlyList<DeletableFile> deletable;
+        try
+        {
+            check = _disk.Check();
+            deletable = check.BytesToFree > 0 && _plan.Settings.RingFiles is not null ? DeletableFiles() : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("Disk guard of capture {0} could not measure {1}: {2}", _plan.CaptureId, _options.CaptureDirectory, e.Message);
+            return;
+        }
+
+        var decision = DiskGuard.Decide(check, _plan.Settings.RingFiles is not null, deletable);
+        if (decision.StopBecause is { } because)
+        {
+            _log.Warning("Disk guard stops capture {0}: {1}", _plan.CaptureId, because);
+            _diskStop = "disk-floor: " + because;
+            BeginStopping(StopReason.DiskFloor);
+            FinishIfDone();
+            return;
+        }
+
+        if (decision.Deletions.Count > 0)
+        {
+            _log.Warning("Disk guard of capture {0}: {1}; deleting the ring's {2} oldest finished file(s)", _plan.CaptureId, check.Problem(), decision.Deletions.Count);
+            foreach (var file in decision.Deletions)
+            {
+                if (_children.FirstOrDefault(c => c.Value == file.Interface).Key is { } child)
+                {
+                    child.Tell(new InterfaceCapture.DeleteSegment(file.Path));
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// This capture's finished files, oldest first, without kept files and without each interface's newest file: the one
+    /// being written (the next segment is created before anything is written to it, so the newest is always the current
+    /// one, whereas the counters may be a tick old). The engine refuses to delete its current file all the same.
+    /// </summary>
+    private List<DeletableFile> DeletableFiles()
+    {
+        var kept = KeepList.Load(_options.DataDirectory);
+        var files = new List<(DeletableFile File, DateTime Modified, string Name)>();
+        foreach (var name in _interfaces.Keys)
+        {
+            var prefix = CaptureFileNames.FilePrefix(_plan.Node, name, _plan.StartedAt);
+            var segments = new DirectoryInfo(_options.CaptureDirectory).EnumerateFiles(prefix + "*" + CaptureFileNames.PcapExtension)
+                .Where(f => CaptureFileNames.IsCaptureFileName(f.Name))
+                .OrderBy(f => CaptureFileNames.SequenceOf(f.Name))
+                .ToList();
+            foreach (var file in segments.SkipLast(1).Where(f => !kept.Contains(f.Name)))
+            {
+                files.Add((new DeletableFile(Path.Combine(_options.CaptureDirectory, file.Name), name, file.Length), file.LastWriteTimeUtc, file.Name));
+            }
+        }
+
+        return [.. files.OrderBy(f => f.Modified).ThenBy(f => f.Name, StringComparer.Ordinal).Select(f => f.File)];
+    }
+
+    protected override void PostStop() => _reserve?.Dispose();
 
     private void HandleStarted(InterfaceCapture.Started started)
     {
@@ -258,6 +355,9 @@ public sealed partial class CaptureSession : ReceiveActor
             ? ToStopReason(first)
             : StopReason.Error;
 
+        // The room kept for this moment: a capture that filled the disk still finishes its sidecar.
+        _reserve?.Dispose();
+        _reserve = null;
         if (_startFailure is not null && _plan.Resume is null)
         {
             RemoveFilesOfFailedStart();

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Event;
+using CaptureActors.Agent.Disk;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Agent.Storage;
 using CaptureActors.Capture;
@@ -30,6 +31,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
     private readonly AgentOptions _options;
     private readonly ICaptureEngine _engine;
     private readonly SetupStore _setup;
+    private readonly DiskGuard _disk;
     private IActorRef? _session;
     private CaptureStatus? _current;
     private NodeLock? _lock;
@@ -42,11 +44,12 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         _options = options;
         _engine = engine;
         _setup = new SetupStore(options.DataDirectory);
+        _disk = new DiskGuard(options.CaptureDirectory, options.Disk ?? DiskGuardSettings.Default, options.DiskSpace);
 
         Receive<StartCapture>(HandleStart);
         Receive<StopCapture>(HandleStop);
         Receive<Shutdown>(HandleShutdown);
-        Receive<GetCaptureStatus>(_ => Sender.Tell(CurrentStatus()));
+        Receive<GetCaptureStatus>(_ => Sender.Tell(CurrentStatus() with { Disk = MeasureDisk()?.Headroom }));
         Receive<GetSetup>(_ => Sender.Tell(new SetupReport(_options.NodeName, _setup.Load())));
         Receive<UpdateSetup>(HandleUpdateSetup);
         Receive<CaptureSession.Progress>(HandleProgress);
@@ -80,6 +83,12 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         if (Refusal(settings, start.CaptureId, start.StartAt, requirePrivilege: true) is { } refusal)
         {
             Sender.Tell(refusal);
+            return;
+        }
+
+        if (DiskRefusal() is { } full)
+        {
+            Sender.Tell(full);
             return;
         }
 
@@ -164,6 +173,35 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         }
 
         return null;
+    }
+
+    /// <summary>A start below the free-disk floor or at the quota is refused, naming free space and the floor.</summary>
+    private CaptureRejected? DiskRefusal()
+    {
+        try
+        {
+            Directory.CreateDirectory(_options.CaptureDirectory);
+            var check = _disk.Check();
+            return DiskGuard.StartRefusal(check) is { } refusal ? new CaptureRejected(ErrorCode.DiskFull, refusal) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new CaptureRejected(ErrorCode.IoError, $"cannot use the capture directory {_options.CaptureDirectory}: {e.Message}");
+        }
+    }
+
+    /// <summary>The disk guard's view for status; null when the capture directory does not exist (yet) or cannot be measured.</summary>
+    private DiskCheck? MeasureDisk()
+    {
+        try
+        {
+            return Directory.Exists(_options.CaptureDirectory) ? _disk.Check() : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("Could not measure {0}: {1}", _options.CaptureDirectory, e.Message);
+            return null;
+        }
     }
 
     private static CaptureRejected AlreadyRunning(string captureId, CaptureOwner? owner, DateTimeOffset startedAt, int processId)

@@ -27,7 +27,8 @@ public sealed class FileStore : ReceiveActor
         Receive<ReadFileChunk>(HandleReadChunk);
         Receive<OpenDownload>(HandleOpenDownload);
         Receive<DeleteFiles>(m => Sender.Tell(Delete(m.Names)));
-        Receive<ClearFiles>(_ => Sender.Tell(Delete([.. List().Where(f => f.State == CaptureFileState.Finished).Select(f => f.Name)])));
+        Receive<ClearFiles>(_ => Sender.Tell(Delete([.. List().Where(f => f.State == CaptureFileState.Finished && !f.Kept).Select(f => f.Name)])));
+        Receive<KeepFiles>(m => Sender.Tell(Keep(m)));
     }
 
     /// <param name="downloads">The node's download channel; null: none (the embedded agent), tickets are refused.</param>
@@ -53,6 +54,7 @@ public sealed class FileStore : ReceiveActor
         }
 
         var writing = FilesBeingWritten();
+        var kept = KeepList.Load(_options.DataDirectory);
         var files = new List<CaptureFileInfo>();
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + CaptureFileNames.PcapExtension))
         {
@@ -80,7 +82,8 @@ public sealed class FileStore : ReceiveActor
                 known.File?.LastPacketAt,
                 info.LastWriteTimeUtc,
                 isWriting ? CaptureFileState.Writing : CaptureFileState.Finished,
-                isWriting ? null : known.File?.Sha256));
+                isWriting ? null : known.File?.Sha256,
+                kept.Contains(name)));
         }
 
         return [.. files.OrderBy(f => f.Name, StringComparer.Ordinal)];
@@ -201,11 +204,16 @@ public sealed class FileStore : ReceiveActor
         var deleted = new List<string>();
         var refused = new List<FileRefusal>();
         var writing = FilesBeingWritten();
+        var kept = KeepList.Load(_options.DataDirectory);
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
             if (Refusal(name) is { } refusal)
             {
                 refused.Add(refusal);
+            }
+            else if (kept.Contains(name))
+            {
+                refused.Add(new FileRefusal(name, ErrorCode.FileKept, $"'{name}' is marked keep: take the mark off first (packetcapture keep --unkeep {name})"));
             }
             else if (writing(name))
             {
@@ -228,6 +236,40 @@ public sealed class FileStore : ReceiveActor
         RemoveSidecarsWithoutFiles();
         _log.Info("Deleted {0} file(s), refused {1}", deleted.Count, refused.Count);
         return new FilesDeleted(deleted, refused);
+    }
+
+    /// <summary>Marks or unmarks files keep (<see cref="KeepList"/>); a file being written may be marked too (the ring then keeps it).</summary>
+    private FilesKept Keep(KeepFiles request)
+    {
+        var refused = new List<FileRefusal>();
+        var accepted = new List<string>();
+        foreach (var name in request.Names.Distinct(StringComparer.Ordinal))
+        {
+            if (Refusal(name) is { } refusal)
+            {
+                refused.Add(refusal);
+            }
+            else
+            {
+                accepted.Add(name);
+            }
+        }
+
+        if (accepted.Count > 0)
+        {
+            try
+            {
+                KeepList.Update(_options.DataDirectory, Directory, accepted, request.Keep);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                refused.AddRange(accepted.Select(n => new FileRefusal(n, ErrorCode.IoError, $"could not store the keep mark in {_options.DataDirectory}: {e.Message}")));
+                accepted.Clear();
+            }
+        }
+
+        _log.Info("{0} {1} file(s), refused {2}", request.Keep ? "Kept" : "Unkept", accepted.Count, refused.Count);
+        return new FilesKept(accepted, refused, request.Keep);
     }
 
     /// <summary>A finished capture's sidecar goes when the last of its files has been deleted.</summary>

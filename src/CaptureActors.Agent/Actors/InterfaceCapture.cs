@@ -28,6 +28,9 @@ public sealed class InterfaceCapture : ReceiveActor, IWithTimers
         public static readonly Stop Instance = new();
     }
 
+    /// <summary>The disk guard: delete this finished segment file of a ring (never the one being written).</summary>
+    public sealed record DeleteSegment(string Path);
+
     private sealed record Tick
     {
         public static readonly Tick Instance = new();
@@ -46,6 +49,7 @@ public sealed class InterfaceCapture : ReceiveActor, IWithTimers
         _counterInterval = counterInterval;
         Receive<Tick>(_ => HandleTick());
         Receive<Stop>(_ => _capture?.Stop());
+        Receive<DeleteSegment>(HandleDeleteSegment);
         Receive<InterfaceCaptureResult>(HandleFinished);
     }
 
@@ -84,6 +88,18 @@ public sealed class InterfaceCapture : ReceiveActor, IWithTimers
         if (_capture is not null)
         {
             Context.Parent.Tell(new Progress(_request.Interface, _capture.ReadCounters()));
+        }
+    }
+
+    private void HandleDeleteSegment(DeleteSegment delete)
+    {
+        if (_capture?.DeleteFinishedSegment(delete.Path) == true)
+        {
+            _log.Info("Disk guard deleted {0} of the ring on {1}", System.IO.Path.GetFileName(delete.Path), _request.Interface);
+        }
+        else
+        {
+            _log.Warning("Disk guard could not delete {0} on {1}: not a finished file of this capture (or deleted already)", System.IO.Path.GetFileName(delete.Path), _request.Interface);
         }
     }
 

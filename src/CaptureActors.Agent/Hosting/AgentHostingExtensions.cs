@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Hosting;
 using Akka.Remote;
 using CaptureActors.Agent.Actors;
+using CaptureActors.Agent.Disk;
 using CaptureActors.Agent.Downloads;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
@@ -31,6 +32,7 @@ public static class AgentHostingExtensions
         this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null) =>
         builder.WithActors((system, registry) =>
         {
+            options.Disk ??= DiskGuardSettings.From(system.Settings.Config);
             var downloads = StartDownloadChannel((ExtendedActorSystem)system);
             var guardian = system.ActorOf(AgentGuardian.Props(options, engine, probes, downloads), AgentAddress.GuardianName);
             registry.Register<AgentGuardian>(guardian);

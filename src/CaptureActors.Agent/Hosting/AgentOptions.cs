@@ -1,3 +1,5 @@
+using CaptureActors.Agent.Disk;
+
 namespace CaptureActors.Agent.Hosting;
 
 /// <summary>Settings of one agent (one node).</summary>
@@ -24,6 +26,12 @@ public sealed class AgentOptions
     /// <c>capture-agent</c>; off for capturectl's embedded agent, which lives only as long as one command.
     /// </summary>
     public bool RecoverOnStart { get; set; }
+
+    /// <summary>The disk guard (floor, quota, check interval); null: read <c>capture-agent.disk</c> from the actor system's configuration.</summary>
+    public DiskGuardSettings? Disk { get; set; }
+
+    /// <summary>How free space is measured (statvfs); actor tests replace it.</summary>
+    public IDiskSpace DiskSpace { get; set; } = StatvfsDiskSpace.Instance;
 
     public static string DefaultDataDirectory() =>
         Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root"

@@ -300,7 +300,15 @@ public static class NodesCapture
             }
         }
 
-        context.Io.CreateConsole().Write(table);
+        var console = context.Io.CreateConsole();
+        console.Write(table);
+        foreach (var reply in replies)
+        {
+            if (reply.Reply is CaptureStatus { Disk: { } disk })
+            {
+                console.WriteLine($"{reply.Node}: {StatusRenderer.Disk(disk)}");
+            }
+        }
     }
 
     private static string? ErrorOf(object? reply) => reply switch

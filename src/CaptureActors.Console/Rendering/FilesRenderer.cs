@@ -36,7 +36,7 @@ public static class FilesRenderer
                     file.Packets is { } packets ? TextFormat.Number(packets) : "-",
                     TextFormat.Time(file.FirstPacketAt),
                     TextFormat.Time(file.LastPacketAt),
-                    TextFormat.State(file.State),
+                    TextFormat.State(file.State) + (file.Kept ? ", keep" : ""),
                 ]);
             }
         }

@@ -16,8 +16,19 @@ public static class StatusRenderer
             rows.Add(Table(status));
         }
 
+        if (status.Disk is { } disk)
+        {
+            rows.Add(new Text(Disk(disk)));
+        }
+
         return new Rows(rows);
     }
+
+    /// <summary>The disk guard's view: <c>disk: 70.1 GB free (floor 5.0 GB), capture files 1.2 MB (quota none), headroom 65.1 GB</c>.</summary>
+    public static string Disk(DiskHeadroom disk) =>
+        $"disk: {ByteSize.Format(disk.FreeBytes)} free (floor {(disk.FloorBytes > 0 ? ByteSize.Format(disk.FloorBytes) : "none")}), "
+        + $"capture files {ByteSize.Format(disk.CaptureBytes)} (quota {(disk.QuotaBytes is { } quota ? ByteSize.Format(quota) : "none")}), "
+        + $"headroom {ByteSize.Format(disk.HeadroomBytes)}";
 
     public static string Summary(CaptureStatus status)
     {

@@ -52,6 +52,8 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["DeleteFiles"] = typeof(DeleteFiles),
         ["ClearFiles"] = typeof(ClearFiles),
         ["FilesDeleted"] = typeof(FilesDeleted),
+        ["KeepFiles"] = typeof(KeepFiles),
+        ["FilesKept"] = typeof(FilesKept),
         ["ReadFileChunk"] = typeof(ReadFileChunk),
         ["FileChunk"] = typeof(FileChunk),
         ["OpenDownload"] = typeof(OpenDownload),

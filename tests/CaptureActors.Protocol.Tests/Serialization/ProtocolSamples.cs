@@ -24,7 +24,7 @@ internal static class ProtocolSamples
 
     private static readonly CaptureFileInfo File = new(
         "ops-7_eth0_20261124T140307_0003.pcap", "c-20261124-140307", "eth0", 12_345_678, 100_150, Started, Started.AddMinutes(89), Started.AddMinutes(90), CaptureFileState.Writing,
-        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
+        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Kept: true);
 
     private static readonly InterfaceTraffic Traffic = new("eth0", 120, 1, 2, 96_000, 80, 3, 4, 11_000, 5);
     private static readonly SmtpCapabilities SmtpEhlo = new(
@@ -62,6 +62,8 @@ internal static class ProtocolSamples
         new DeleteFiles(["a.pcap", "b.pcap", "../etc/passwd"]),
         ClearFiles.Instance,
         new FilesDeleted(["a.pcap"], [new FileRefusal("../etc/passwd", ErrorCode.UnsafeFileName, "not a capture file name")]),
+        new KeepFiles(["a.pcap", "b.pcap"], true),
+        new FilesKept(["a.pcap"], [new FileRefusal("b.pcap", ErrorCode.UnknownFile, "no capture file named 'b.pcap'")], true),
         new ReadFileChunk("a.pcap", 131_072, ReadFileChunk.MaxChunkBytes),
         new FileChunk("ops-7_eth0_20261124T140307_0003.pcap", 131_072, Payload(ReadFileChunk.MaxChunkBytes), 12_345_678, true),
         new OpenDownload("ops-7_eth0_20261124T140307_0003.pcap", 1_048_576),

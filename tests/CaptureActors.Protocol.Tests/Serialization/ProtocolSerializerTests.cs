@@ -26,6 +26,7 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "CaptureStarted", "CaptureRejected", "CaptureStopped", "CaptureStatus", "SetupReport",
         "ListFiles", "FileListing", "DeleteFiles", "ClearFiles", "FilesDeleted", "ReadFileChunk", "FileChunk",
         "OpenDownload", "DownloadTicket",
+        "KeepFiles", "FilesKept",
         "ListInterfaces", "InterfaceListing", "IdentifyAgent", "AgentIdentity",
         "CommandFailed",
         "CancelProbe", "ProbeFailed",

@@ -1,0 +1,94 @@
+using CaptureActors.Agent.Storage;
+
+namespace CaptureActors.Agent.Disk;
+
+/// <summary>
+/// The disk guard of one capture directory (design.md §4, "free-disk floor"): measures free space (statvfs) and the
+/// capture files' bytes, refuses a start that has no room, and decides what a running capture does when the floor or
+/// the quota is crossed. Runs on a timer in the capture session, never per packet.
+/// </summary>
+public sealed class DiskGuard(string captureDirectory, DiskGuardSettings settings, IDiskSpace space)
+{
+    public DiskGuardSettings Settings => settings;
+
+    /// <summary>Measures now. The directory must exist.</summary>
+    public DiskCheck Check()
+    {
+        var fs = space.Measure(captureDirectory);
+        return new DiskCheck(captureDirectory, fs, settings.Floor.Bytes(fs.TotalBytes), CaptureBytes(captureDirectory), settings.QuotaBytes);
+    }
+
+    /// <summary>Bytes of every capture file (our names only) in <paramref name="directory"/>.</summary>
+    public static long CaptureBytes(string directory)
+    {
+        long total = 0;
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*" + CaptureFileNames.PcapExtension))
+        {
+            if (CaptureFileNames.IsCaptureFileName(file.Name))
+            {
+                try
+                {
+                    total += file.Length;
+                }
+                catch (FileNotFoundException)
+                {
+                    // Deleted while listing (a ring).
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Why a capture may not start on this disk now, or null. The start needs room for its sidecar's reserve too.</summary>
+    public static string? StartRefusal(DiskCheck check)
+    {
+        if (check.BytesToFree > 0)
+        {
+            return $"cannot start a capture: {check.Problem()}; free space with 'packetcapture delete' or 'clear', or change {DiskGuardSettings.ConfigPath} in the agent's configuration";
+        }
+
+        if (check.Space.FreeBytes < check.FloorBytes + SidecarReserve.Bytes)
+        {
+            return $"cannot start a capture: only {Protocol.ByteSize.Format(check.Space.FreeBytes)} free on the file system of {check.Directory} (floor {Protocol.ByteSize.Format(check.FloorBytes)}): no room for a capture file and its sidecar";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// What a running capture does about <paramref name="check"/>: nothing while within limits; a ring deletes its oldest
+    /// finished files (<paramref name="deletable"/>, oldest first, without the files being written and kept files) until
+    /// enough is freed; a capture that is not a ring, or a ring that cannot free enough, stops with <c>disk-floor</c>.
+    /// </summary>
+    public static DiskGuardDecision Decide(DiskCheck check, bool ring, IReadOnlyList<DeletableFile> deletable)
+    {
+        var needed = check.BytesToFree;
+        if (needed <= 0)
+        {
+            return DiskGuardDecision.Nothing;
+        }
+
+        if (!ring)
+        {
+            return DiskGuardDecision.Stop(check.Problem());
+        }
+
+        var chosen = new List<DeletableFile>();
+        long freed = 0;
+        foreach (var file in deletable)
+        {
+            if (freed >= needed)
+            {
+                break;
+            }
+
+            chosen.Add(file);
+            freed += file.SizeBytes;
+        }
+
+        return freed >= needed
+            ? DiskGuardDecision.Delete(chosen)
+            : DiskGuardDecision.Stop($"{check.Problem()}; the ring has only {Protocol.ByteSize.Format(freed)} in {deletable.Count} finished file(s) it may delete (the files being written and kept files stay)");
+    }
+}
