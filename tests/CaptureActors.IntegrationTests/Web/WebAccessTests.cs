@@ -82,6 +82,44 @@ public sealed class WebAccessTests : IDisposable
         Assert.Contains("no capture was running", await fromPage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Over_https_with_basic_auth_the_page_refuses_a_request_without_the_password_and_serves_one_with_it()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        await File.WriteAllTextAsync(_directory.File("cert.pem"), certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(_directory.File("key.pem"), key.ExportPkcs8PrivateKeyPem());
+        await File.WriteAllTextAsync(_directory.File("basic"), "support:s3cret-pass\n");
+        using var serve = ServeProcess.Start([
+            "--certificate", _directory.File("cert.pem"), "--certificate-key", _directory.File("key.pem"),
+            "--basic-auth-file", _directory.File("basic"), "--data-dir", _directory.File("data"), "--node-name", "local"]);
+        Assert.Equal("https", serve.Address.Scheme);
+
+        using var handler = new HttpClientHandler
+        {
+            // Trust exactly the certificate made above.
+            ServerCertificateCustomValidationCallback = (_, presented, _, _) => presented?.Thumbprint == certificate.Thumbprint,
+        };
+        using var http = new HttpClient(handler) { BaseAddress = serve.Address, Timeout = TimeSpan.FromSeconds(30) };
+        using var anonymous = await http.GetAsync(new Uri("api/files", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.StartsWith("Basic realm=", anonymous.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        using var badPassword = new HttpRequestMessage(HttpMethod.Get, "api/files");
+        badPassword.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("support:wrong")));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(badPassword)).StatusCode);
+
+        using var good = new HttpRequestMessage(HttpMethod.Get, "api/files");
+        good.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("support:s3cret-pass")));
+        using var answer = await http.SendAsync(good);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Contains("\"files\":[]", await answer.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "--listen", "0.0.0.0:0" }, "needs a credential (--token-file FILE or --basic-auth-file FILE) and HTTPS")]
     [InlineData(new[] { "--listen", "nowhere:80" }, "is not an address to listen on")]

@@ -122,6 +122,23 @@ public sealed class WebPageTests : IDisposable
         Assert.StartsWith("idle", State(driver, "node2"), StringComparison.Ordinal);
         browser.Screenshot("web-page-bad-filter.png");
 
+        // Edit Settings: a range error shows by its field; valid settings are stored on the node (as packetcapture setup shows).
+        driver.FindElement(By.CssSelector("#nodes tr[data-node='node1'] .edit-settings")).Click();
+        browser.Until(d => d.FindElement(By.Id("form-status")).Text.Contains("Settings of node1 loaded", StringComparison.Ordinal), "node1's settings loaded");
+        Fill(driver, "filter", "tcp port 25");
+        Fill(driver, "max-size", "5MB");
+        Fill(driver, "ring", "1");
+        driver.FindElement(By.Id("save-settings")).Click();
+        var ringError = browser.Until(d => d.FindElement(By.Id("ring-error")).Text is { Length: > 0 } text ? text : null, "the ring's error");
+        Assert.Contains("ring of 1 files is out of range: 2 to", ringError, StringComparison.Ordinal);
+        Fill(driver, "ring", "4");
+        driver.FindElement(By.Id("save-settings")).Click();
+        browser.Until(d => d.FindElement(By.Id("form-status")).Text.Contains("node1: settings stored", StringComparison.Ordinal), "node1's settings stored");
+        var setup = _cluster.Ctl("packetcapture", "setup", "--on", "node1", "--json");
+        Assert.True(setup.ExitCode == 0, setup.StandardError);
+        Assert.Contains("\"filter\": \"tcp port 25\"", setup.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"ringFiles\": 4", setup.StandardOutput, StringComparison.Ordinal);
+
         // A capture started from the CLI shows up on the page with its owner.
         var start = _cluster.Ctl("packetcapture", "start", "--on", "node2", "-i", "lo", "--detach");
         Assert.True(start.ExitCode == 0, start.StandardError);
