@@ -43,6 +43,12 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
         {
             return new NodeView(node.Name, node.Endpoint, false, failure.Message, null, null, null, null);
         }
+        catch (InvalidCastException e)
+        {
+            // Something other than an agent answered the clock probe.
+            connections.Forget(node);
+            return new NodeView(node.Name, node.Endpoint, false, $"node '{node.Name}' gave an unexpected answer: {e.Message}", null, null, null, null);
+        }
     }
 
     public async Task<IReadOnlyList<InterfaceChoice>> InterfacesAsync(string nodeName)

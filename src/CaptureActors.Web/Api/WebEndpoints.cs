@@ -5,6 +5,7 @@ using CaptureActors.Web.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CaptureActors.Web.Api;
@@ -34,6 +35,12 @@ public static class WebEndpoints
             catch (WebFailure failure)
             {
                 return Results.Json(new ErrorView(failure.Message, failure.Code is { } code ? Views.Kebab(code.ToString()) : null), statusCode: failure.Status);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
+            {
+                // Whatever else went wrong is said, not swallowed into an empty 500; the server and the nodes go on.
+                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("CaptureActors.Web").LogError(e, "{Path} failed", context.HttpContext.Request.Path);
+                return Results.Json(new ErrorView($"internal error: {e.Message}", "internal"), statusCode: 500);
             }
         });
 
