@@ -147,6 +147,12 @@ public sealed class WebPageTests : IDisposable
         var stop = _cluster.Ctl("packetcapture", "stop", "--on", "node2");
         Assert.True(stop.ExitCode == 0, stop.StandardError);
         browser.Until(d => State(d, "node2").StartsWith("stopped", StringComparison.Ordinal), "the CLI's capture stopped on the page");
+
+        // A node whose agent dies shows as unreachable, naming why; the other goes on.
+        _cluster.Agents[1].Kill();
+        browser.Until(d => Cell(d, "node2", "reachable").Text.StartsWith("no: ", StringComparison.Ordinal), "node2 shown unreachable");
+        Assert.Contains("node 'node2'", Cell(driver, "node2", "reachable").Text, StringComparison.Ordinal);
+        Assert.Equal("yes", Cell(driver, "node1", "reachable").Text);
     }
 
     private static IWebElement Cell(IWebDriver driver, string node, string cell) =>
