@@ -91,6 +91,7 @@ public static class CapturectlApp
         root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: false));
         root.Subcommands.Add(TracerouteCommand.Create(runtime, ipv6: true));
         root.Subcommands.Add(ShellCommand.Create(runtime));
+        root.Subcommands.Add(ServeCommand.Create(runtime));
         return root;
     }
 }

@@ -13,7 +13,8 @@ public enum NodeStartOutcome
 
 /// <summary>How one node took part in a coordinated start.</summary>
 /// <param name="StartedAt">When the node started writing, on the controller's clock (node time minus its offset).</param>
-public sealed record NodeStartResult(string Node, NodeStartOutcome Outcome, string? Message, CaptureStatus? Status, DateTimeOffset? StartedAt);
+/// <param name="Code">Why the node refused (e.g. <see cref="ErrorCode.InvalidFilter"/>), so a form can show it next to its field.</param>
+public sealed record NodeStartResult(string Node, NodeStartOutcome Outcome, string? Message, CaptureStatus? Status, DateTimeOffset? StartedAt, ErrorCode? Code = null);
 
 /// <summary>The result of starting one capture on many nodes.</summary>
 /// <param name="ScheduledAt">The common instant, on the controller's clock.</param>
@@ -43,9 +44,20 @@ public static class CoordinatedStart
     /// <summary>Margin added to the slowest round trip so every node has the request before the instant.</summary>
     public static readonly TimeSpan Lead = TimeSpan.FromMilliseconds(500);
 
-    public static async Task<CoordinatedStartReport> StartAsync(
+    public static Task<CoordinatedStartReport> StartAsync(
         IReadOnlyList<CoordinatedNode> nodes,
         CaptureOptions options,
+        CaptureOwner owner,
+        bool detached,
+        IActorRef? ownerSession,
+        bool allOrNothing,
+        TimeSpan timeout) =>
+        StartAsync(nodes, _ => options, owner, detached, ownerSession, allOrNothing, timeout);
+
+    /// <summary>As above, with options of each node's own (e.g. interfaces from that node's inventory).</summary>
+    public static async Task<CoordinatedStartReport> StartAsync(
+        IReadOnlyList<CoordinatedNode> nodes,
+        Func<CoordinatedNode, CaptureOptions> options,
         CaptureOwner owner,
         bool detached,
         IActorRef? ownerSession,
@@ -58,7 +70,7 @@ public static class CoordinatedStart
 
         var starts = nodes.Select(async node =>
         {
-            var request = new StartCapture(options, owner, detached, ownerSession, captureId, scheduledAt + node.ClockOffset);
+            var request = new StartCapture(options(node), owner, detached, ownerSession, captureId, scheduledAt + node.ClockOffset);
             object reply;
             try
             {
@@ -73,8 +85,8 @@ public static class CoordinatedStart
             {
                 CaptureStarted started => new NodeStartResult(
                     node.Name, NodeStartOutcome.Started, null, started.Status, started.Status.StartedAt - node.ClockOffset),
-                CaptureRejected rejected => new NodeStartResult(node.Name, NodeStartOutcome.Refused, rejected.Message, null, null),
-                CommandFailed failed => new NodeStartResult(node.Name, NodeStartOutcome.Refused, failed.Message, null, null),
+                CaptureRejected rejected => new NodeStartResult(node.Name, NodeStartOutcome.Refused, rejected.Message, null, null, rejected.Code),
+                CommandFailed failed => new NodeStartResult(node.Name, NodeStartOutcome.Refused, failed.Message, null, null, failed.Code),
                 _ => new NodeStartResult(node.Name, NodeStartOutcome.Refused, $"unexpected reply {reply.GetType().Name}", null, null),
             };
         });
