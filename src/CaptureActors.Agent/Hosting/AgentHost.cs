@@ -4,6 +4,7 @@ using CaptureActors.Agent.Actors;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
 using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,9 +21,17 @@ public static class AgentHost
     /// <summary>The defaults, beside the executable; <c>--config</c> goes over them.</summary>
     public const string HoconFileName = "agent.hocon";
 
+    /// <summary>The host; with <see cref="AgentHostSettings.Tls"/> its files are loaded here (<see cref="TlsSetupException"/> when unusable).</summary>
     public static IHost Build(AgentHostSettings settings, ICaptureEngine engine)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        MutualTlsSetup? tls = null;
+        if (settings.Tls is { } files)
+        {
+            var switches = RemoteTlsSettings.Load(settings.ConfigFile);
+            tls = new MutualTlsSetup(files.Load(), switches);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         // Akka's own akka.loglevel (agent.hocon) decides what Akka logs; the host's chatter is kept to warnings.
@@ -35,6 +44,12 @@ public static class AgentHost
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (tls is not null)
+        {
+            // Disposed with the host (a factory registration is owned by the container).
+            builder.Services.AddSingleton(_ => tls.Credentials);
+        }
+
         builder.Services.AddAkka(AgentAddress.SystemName, akka =>
         {
             akka.ConfigureLoggers(loggers =>
@@ -44,6 +59,12 @@ public static class AgentHost
             });
             // Prepend: later files win over earlier ones, and both over Akka's defaults.
             akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, HoconFileName), HoconAddMode.Prepend);
+            if (tls is not null)
+            {
+                // Before --config, which may change remote-tls.hocon's switches.
+                akka.AddMutualTls(tls);
+            }
+
             if (settings.ConfigFile is { } extra)
             {
                 akka.AddHoconFile(extra, HoconAddMode.Prepend);
@@ -60,6 +81,9 @@ public static class AgentHost
     /// <summary>Exit code when the agent cannot start (port in use, bad configuration values).</summary>
     public const int StartFailedExitCode = 1;
 
+    /// <summary>Exit code when the TLS files or switches cannot be used (as a usage error: nothing was started).</summary>
+    public const int TlsSetupExitCode = 2;
+
     /// <summary>
     /// Runs until SIGTERM/SIGINT; hands the startup line to <paramref name="announce"/> once the agent listens.
     /// A start that fails (port in use, a bad value in a HOCON file) is one line on <paramref name="stderr"/> and exit 1.
@@ -69,7 +93,18 @@ public static class AgentHost
     {
         ArgumentNullException.ThrowIfNull(announce);
         ArgumentNullException.ThrowIfNull(stderr);
-        using var host = Build(settings, engine);
+        IHost built;
+        try
+        {
+            built = Build(settings, engine);
+        }
+        catch (TlsSetupException e)
+        {
+            await stderr.WriteLineAsync($"capture-agent: TLS: {e.Message}").ConfigureAwait(false);
+            return TlsSetupExitCode;
+        }
+
+        using var host = built;
         ExtendedActorSystem system;
         try
         {
