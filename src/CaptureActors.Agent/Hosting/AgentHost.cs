@@ -47,7 +47,7 @@ public static class AgentHost
         if (tls is not null)
         {
             // Disposed with the host (a factory registration is owned by the container).
-            builder.Services.AddSingleton(_ => tls.Credentials);
+            builder.Services.AddSingleton(_ => tls);
         }
 
         builder.Services.AddAkka(AgentAddress.SystemName, akka =>

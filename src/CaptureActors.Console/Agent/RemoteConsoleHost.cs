@@ -56,7 +56,7 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
         }
         catch
         {
-            tls?.Credentials.Dispose();
+            tls?.Dispose();
             throw;
         }
     }
@@ -64,7 +64,7 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ConsoleHost.StopAsync(_host).ConfigureAwait(false);
-        _tls?.Credentials.Dispose();
+        _tls?.Dispose();
     }
 
     /// <summary>The TLS files loaded and checked; a file that cannot be used is a usage error naming it.</summary>

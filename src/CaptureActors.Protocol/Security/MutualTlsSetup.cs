@@ -13,7 +13,7 @@ namespace CaptureActors.Protocol.Security;
 /// node's certificate or the trust rule finds it with <see cref="Of"/>. One rule decides for every connection, in
 /// either direction: <see cref="Accept"/>.
 /// </summary>
-public sealed class MutualTlsSetup(TlsCredentials credentials, RemoteTlsSettings settings) : Setup
+public sealed class MutualTlsSetup(TlsCredentials credentials, RemoteTlsSettings settings) : Setup, IDisposable
 {
     public TlsCredentials Credentials { get; } = credentials;
 
@@ -69,6 +69,9 @@ public sealed class MutualTlsSetup(TlsCredentials credentials, RemoteTlsSettings
         problem = "";
         return true;
     }
+
+    /// <summary>Disposes the credentials (this setup owns them).</summary>
+    public void Dispose() => Credentials.Dispose();
 
     private bool Validate(X509Certificate2? certificate, X509Chain? chain, string remotePeer, SslPolicyErrors errors, ILoggingAdapter log)
     {
