@@ -57,7 +57,12 @@ public static class AgentTlsProbe
                 },
                 bound.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // No answer in time: a slow or busy agent, not a TLS verdict.
+            return null;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
         {
             if (tls is null)
             {
@@ -66,7 +71,7 @@ public static class AgentTlsProbe
             }
 
             return refusal is not null
-                ? $"mutual TLS failed: this console refused the agent's {refusal}"
+                ? $"mutual TLS failed: the agent's {refusal}"
                 : agentCertificate is null
                     ? "mutual TLS failed: the agent does not speak TLS (a plain agent? start it with --tls-cert, --tls-key and --tls-ca, or drop them here)"
                     : $"mutual TLS failed: {e.GetBaseException().Message}";
