@@ -52,6 +52,14 @@ public sealed class LabScriptTests : IDisposable
         Assert.Contains("idle", status.StandardOutput);
         Assert.DoesNotContain("unreachable", status.StandardOutput + status.StandardError);
         Assert.DoesNotContain("refused", status.StandardOutput + status.StandardError);
+        // A coordinated capture and a download from both nodes, every byte over the agents' TLS download channels.
+        var start = Ctl([$"CAPTURE_TLS_DIR={tls}"], "packetcapture", "start", "--all", "--duration", "2s");
+        Assert.True(start.ExitCode == 0, start.StandardOutput + start.StandardError);
+        var download = Ctl([$"CAPTURE_TLS_DIR={tls}"], "packetcapture", "download", "--all", "-o", _lab.File("downloads"), "--json");
+        Assert.True(download.ExitCode == 0, download.StandardOutput + download.StandardError);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(download.StandardOutput, "\"transport\": \"channel\""));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(download.StandardOutput, "\"verified\": true"));
+        Assert.Contains("(TLS)", File.ReadAllText(_lab.File("lab1.log")));
         var plain = Ctl([], "packetcapture", "status", "--on", "lab1");
         Assert.Equal(1, plain.ExitCode);
         Assert.Contains("requires mutual TLS", plain.StandardError);
