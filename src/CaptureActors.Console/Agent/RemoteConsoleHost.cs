@@ -19,6 +19,7 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
+    /// <summary>The console's mutual TLS, owned here (its system finds it with <see cref="MutualTlsSetup.Of"/>); null: plain TCP.</summary>
     private readonly MutualTlsSetup? _tls;
 
     private RemoteConsoleHost(IHost host, MutualTlsSetup? tls)
@@ -29,9 +30,6 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
     }
 
     public ActorSystem System { get; }
-
-    /// <summary>The console's mutual TLS (<c>--tls-cert/--tls-key/--tls-ca</c>); null: plain TCP.</summary>
-    public MutualTlsSetup? Tls => _tls;
 
     public static async Task<RemoteConsoleHost> StartAsync(AgentTarget target, CancellationToken cancellationToken)
     {
