@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # A lab of N agents on this machine, each capturing on its own veth into its own network namespace (design.md §9).
-#   deploy/lab/lab.sh up N      create ca-lab-1..N (veth calab<i>h <-> calab<i>p, 198.18.<i>.1/30 <-> .2/30) and start
-#                               agent lab<i> on 127.0.0.1:<4710+i>, data in $LAB_DIR/lab<i>; writes $LAB_DIR/nodes
+#   deploy/lab/lab.sh up N [--plain]
+#                               create ca-lab-1..N (veth calab<i>h <-> calab<i>p, 198.18.<i>.1/30 <-> .2/30) and start
+#                               agent lab<i> on 127.0.0.1:<4710+i>, data in $LAB_DIR/lab<i>; writes $LAB_DIR/nodes.
+#                               Mutual TLS is ON: deploy/tls/make-dev-certs.sh makes a CA and certificates in
+#                               $LAB_DIR/tls (agent, console, and a `viewer` client; kept across runs), every agent
+#                               requires them; point capturectl at them with CAPTURE_TLS_DIR=$LAB_DIR/tls.
+#                               --plain: no TLS (plain Akka.Remote and download channel).
 #   deploy/lab/lab.sh down      stop the agents (SIGTERM, then SIGKILL after 20 s), delete namespaces and veths
 #   deploy/lab/lab.sh status    agents (pid, port, alive) and namespaces
 # Root only. 198.18.0.0/15 is the benchmark range: nothing routes there, and the namespaces have no default route.
@@ -16,6 +21,9 @@ base_port=4710
 max_nodes=50
 start_timeout=30   # seconds for every agent's port to accept TCP
 stop_timeout=20    # seconds between SIGTERM and SIGKILL
+
+tls_dir="$lab_dir/tls"
+tls_clients=(viewer)   # client certificates besides console's (role tests use viewer)
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -61,15 +69,26 @@ down() {
     ip netns del "ca-lab-$i" 2>/dev/null || true
     rm -f "$lab_dir/lab$i.pid"
   done
-  rm -f "$lab_dir/nodes"
+  rm -f "$lab_dir/nodes" "$lab_dir/mode"
   log "down"
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The lab's CA and certificates: made once, reused by later `up`s (so a shell's CAPTURE_TLS_DIR stays valid).
+make_certs() {
+  local name missing=0
+  for name in ca agent console "${tls_clients[@]}"; do
+    [[ -s "$tls_dir/$name.pem" ]] || missing=1
+  done
+  ((missing)) || return 0
+  "$root/deploy/tls/make-dev-certs.sh" "$tls_dir" "${tls_clients[@]}" >&2
+}
+
 up() {
-  local n="$1" i port deadline
+  local n="$1" mode="${2:-tls}" i port deadline tls_args=()
   [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= max_nodes)) || die "N must be a number from 1 to $max_nodes, not '$n'"
+  [[ "$mode" == tls || "$mode" == --plain ]] || die "unknown option '$mode' (only --plain)"
   [[ -n "$(lab_indices)" ]] && die "a lab is already up (see: $0 status); run: $0 down"
   for ((i = 1; i <= n; i++)); do
     port=$((base_port + i))
@@ -79,6 +98,10 @@ up() {
   [[ -n "${CAPTURE_AGENT:-}" ]] || "$root/deploy/bootstrap.sh" >&2
   trap 'trap - ERR INT TERM; log "up failed: cleaning up"; down; exit 1' ERR INT TERM
   mkdir -p "$lab_dir"
+  if [[ "$mode" == tls ]]; then
+    make_certs
+    tls_args=(--tls-cert "$tls_dir/agent.pem" --tls-key "$tls_dir/agent.key" --tls-ca "$tls_dir/ca.pem")
+  fi
   {
     echo "# CaptureActors lab: NAME=HOST:PORT, one agent per line (deploy/lab/lab.sh)"
   } >"$lab_dir/nodes.tmp"
@@ -95,7 +118,7 @@ up() {
     # The node's stored setup captures on its own veth, so `packetcapture start --all` needs no -i.
     printf '{"interfaces":["calab%sh"],"filter":"","snapLength":262144,"maxFileSizeBytes":209715200,"maxDuration":null,"ringFiles":null,"promiscuous":true}\n' \
       "$i" >"$lab_dir/lab$i/setup.json"
-    setsid nohup "$agent" --name "lab$i" --listen "127.0.0.1:$port" --data-dir "$lab_dir/lab$i" \
+    setsid nohup "$agent" --name "lab$i" --listen "127.0.0.1:$port" --data-dir "$lab_dir/lab$i" "${tls_args[@]}" \
       >"$lab_dir/lab$i.log" 2>&1 </dev/null &
     echo $! >"$lab_dir/lab$i.pid"
     echo "lab$i=127.0.0.1:$port" >>"$lab_dir/nodes.tmp"
@@ -110,11 +133,22 @@ up() {
     done
   done
   mv "$lab_dir/nodes.tmp" "$lab_dir/nodes"
+  echo "${mode#--}" >"$lab_dir/mode"
   trap - ERR INT TERM
-  echo "lab up: $n agent(s); nodes file $lab_dir/nodes"
+  local scheme=akka.ssl.tcp
+  [[ "$mode" == tls ]] || scheme=akka.tcp
+  echo "lab up: $n agent(s); nodes file $lab_dir/nodes; $([[ "$mode" == tls ]] && echo "mutual TLS, certificates in $tls_dir" || echo "plain TCP (--plain)")"
   for ((i = 1; i <= n; i++)); do
-    echo "  lab$i  akka.tcp://capture-agent@127.0.0.1:$((base_port + i))/user/agent  captures on calab${i}h (198.18.$i.1)"
+    echo "  lab$i  $scheme://capture-agent@127.0.0.1:$((base_port + i))/user/agent  captures on calab${i}h (198.18.$i.1)"
   done
+  if [[ "$mode" == tls ]]; then
+    cat <<MSG
+the agents require mutual TLS: point capturectl at the lab's certificates (console.pem/.key, ca.pem) once per shell:
+  export CAPTURE_TLS_DIR=$tls_dir
+  ./capturectl --nodes $lab_dir/nodes packetcapture status
+as the read-only client 'viewer' (CN=viewer): add --tls-cert $tls_dir/viewer.pem --tls-key $tls_dir/viewer.key
+MSG
+  fi
   cat <<MSG
 each node's setup captures on its own veth; capture on all of them for 10 s:
   ./capturectl --nodes $lab_dir/nodes packetcapture start --all --duration 10s
@@ -134,13 +168,14 @@ status() {
     ns="$(ip netns list 2>/dev/null | awk '{print $1}' | grep -qx "ca-lab-$i" && echo "ns ca-lab-$i" || echo "no namespace")"
     printf 'lab%s  127.0.0.1:%s  %s  %s  log %s\n' "$i" "$((base_port + i))" "$state" "$ns" "$lab_dir/lab$i.log"
   done
-  ((any)) || echo "no lab"
+  ((any)) || { echo "no lab"; return 0; }
+  [[ "$(cat "$lab_dir/mode" 2>/dev/null)" == plain ]] && echo "plain TCP" || echo "mutual TLS: export CAPTURE_TLS_DIR=$tls_dir"
 }
 
 [[ $(id -u) -eq 0 ]] || die "run as root (network namespaces)"
 case "${1:-}" in
-  up) up "${2:-}" ;;
+  up) up "${2:-}" "${3:-tls}" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up N | down | status" >&2; exit 2 ;;
+  *) echo "usage: $0 up N [--plain] | down | status" >&2; exit 2 ;;
 esac

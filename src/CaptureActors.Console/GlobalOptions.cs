@@ -127,7 +127,7 @@ public sealed class GlobalOptions
             throw new UsageException("--on and --all choose among nodes given by --node or --nodes, and none is given");
         }
 
-        var tls = TlsFiles.FromOptions(
+        var tls = TlsDefaults.Resolve(
             parseResult.GetValue(TlsCertificate), parseResult.GetValue(TlsKey), parseResult.GetValue(TlsCa), out var tlsProblem);
         if (tlsProblem is not null)
         {

@@ -13,6 +13,9 @@ public static class AgentAddress
     public const string GuardianName = "agent";
 
     /// <summary><c>akka.tcp://capture-agent@HOST:PORT/user/agent</c>, with an IPv6 host in brackets.</summary>
-    public static string Path(string host, int port) =>
-        $"akka.tcp://{SystemName}@{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}/user/{GuardianName}";
+    public static string Path(string host, int port) => Path(host, port, tls: false);
+
+    /// <summary>As <see cref="Path(string, int)"/>; with <paramref name="tls"/> <c>akka.ssl.tcp://</c> (remote-tls.hocon).</summary>
+    public static string Path(string host, int port, bool tls) =>
+        $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://{SystemName}@{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}/user/{GuardianName}";
 }

@@ -37,7 +37,7 @@ public sealed partial class CaptureAgentProcess : IDisposable
 
     public string StandardError => _process.StandardError;
 
-    [GeneratedRegex(@"listening on akka\.tcp://capture-agent@127\.0\.0\.1:(?<port>\d+)/user/agent")]
+    [GeneratedRegex(@"listening on akka(?:\.ssl)?\.tcp://capture-agent@127\.0\.0\.1:(?<port>\d+)/user/agent")]
     private static partial Regex ListeningPattern();
 
     /// <summary>Starts <c>capture-agent --name NODE --listen 127.0.0.1:0 --data-dir DIR</c> and waits for its startup line.</summary>

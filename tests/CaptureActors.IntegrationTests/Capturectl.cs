@@ -109,6 +109,8 @@ public sealed class RunningCommand : IDisposable
 
     public int ProcessId => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string StandardOutput { get { lock (_stdout) return _stdout.ToString(); } }
 
     public string StandardError { get { lock (_stderr) return _stderr.ToString(); } }

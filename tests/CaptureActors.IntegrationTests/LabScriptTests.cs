@@ -40,6 +40,30 @@ public sealed class LabScriptTests : IDisposable
 
         Assert.Contains("running pid", Lab("status").StandardOutput);
 
+        // TLS is on by default: the printed CAPTURE_TLS_DIR is all capturectl needs; without it the agents refuse.
+        var tls = _lab.File("tls");
+        Assert.Contains($"export CAPTURE_TLS_DIR={tls}", up.StandardOutput);
+        Assert.Contains("akka.ssl.tcp://capture-agent@127.0.0.1:4711", up.StandardOutput);
+        Assert.True(File.Exists(Path.Combine(tls, "viewer.pem")) && File.Exists(Path.Combine(tls, "viewer.key")), "no viewer certificate");
+        var status = Ctl([$"CAPTURE_TLS_DIR={tls}"], "packetcapture", "status", "--all");
+        Assert.True(status.ExitCode == 0, status.StandardOutput + status.StandardError);
+        Assert.Contains("lab1", status.StandardOutput);
+        Assert.Contains("lab2", status.StandardOutput);
+        Assert.Contains("idle", status.StandardOutput);
+        Assert.DoesNotContain("unreachable", status.StandardOutput + status.StandardError);
+        Assert.DoesNotContain("refused", status.StandardOutput + status.StandardError);
+        // A coordinated capture and a download from both nodes, every byte over the agents' TLS download channels.
+        var start = Ctl([$"CAPTURE_TLS_DIR={tls}"], "packetcapture", "start", "--all", "--duration", "2s");
+        Assert.True(start.ExitCode == 0, start.StandardOutput + start.StandardError);
+        var download = Ctl([$"CAPTURE_TLS_DIR={tls}"], "packetcapture", "download", "--all", "-o", _lab.File("downloads"), "--json");
+        Assert.True(download.ExitCode == 0, download.StandardOutput + download.StandardError);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(download.StandardOutput, "\"transport\": \"channel\""));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(download.StandardOutput, "\"verified\": true"));
+        Assert.Contains("(TLS)", File.ReadAllText(_lab.File("lab1.log")));
+        var plain = Ctl([], "packetcapture", "status", "--on", "lab1");
+        Assert.Equal(1, plain.ExitCode);
+        Assert.Contains("requires mutual TLS", plain.StandardError);
+
         var down = Lab("down");
 
         Assert.True(down.ExitCode == 0, down.StandardError);
@@ -48,6 +72,24 @@ public sealed class LabScriptTests : IDisposable
         Assert.All(pids, pid => Assert.False(Directory.Exists($"/proc/{pid}"), $"agent pid {pid} still runs"));
         Assert.Contains("no lab", Lab("status").StandardOutput);
     }
+
+    [PrivilegedFact]
+    public void Up_with_plain_starts_agents_without_tls()
+    {
+        Privilege.Require();
+        var up = Lab("up", "1", "--plain");
+        Assert.True(up.ExitCode == 0, up.StandardError + up.StandardOutput);
+        Assert.Contains("akka.tcp://capture-agent@127.0.0.1:4711", up.StandardOutput);
+        Assert.DoesNotContain("CAPTURE_TLS_DIR", up.StandardOutput);
+        var status = Ctl([], "packetcapture", "status");
+        Assert.True(status.ExitCode == 0, status.StandardOutput + status.StandardError);
+        Assert.Contains("plain TCP", Lab("status").StandardOutput);
+    }
+
+    private ProcessResult Ctl(string[] environment, params string[] arguments) => ProcessRunner.Run(
+        "env",
+        [.. environment, Capturectl.Executable, "--nodes", _lab.File("nodes"), .. arguments],
+        ScriptTimeout);
 
     private ProcessResult Lab(params string[] arguments) => ProcessRunner.Run(
         "env",

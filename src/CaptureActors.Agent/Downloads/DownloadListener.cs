@@ -85,7 +85,7 @@ public sealed class DownloadListener : IAsyncDisposable
         }
 
         var listener = new DownloadListener(socket, settings, log, time ?? TimeProvider.System, streams ?? DownloadChannel.PlainStream);
-        log.Info("Download channel listening on {0}", listener.Endpoint);
+        log.Info("Download channel listening on {0}{1}", listener.Endpoint, streams is null ? "" : " (TLS)");
         return listener;
     }
 

@@ -5,6 +5,7 @@ using CaptureActors.Agent.Storage;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
 using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,9 +22,17 @@ public static class AgentHost
     /// <summary>The defaults, beside the executable; <c>--config</c> goes over them.</summary>
     public const string HoconFileName = "agent.hocon";
 
+    /// <summary>The host; with <see cref="AgentHostSettings.Tls"/> its files are loaded here (<see cref="TlsSetupException"/> when unusable).</summary>
     public static IHost Build(AgentHostSettings settings, ICaptureEngine engine)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        MutualTlsSetup? tls = null;
+        if (settings.Tls is { } files)
+        {
+            var switches = RemoteTlsSettings.Load(settings.ConfigFile);
+            tls = new MutualTlsSetup(files.Load(), switches);
+        }
+
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         // Akka's own akka.loglevel (agent.hocon) decides what Akka logs; the host's chatter is kept to warnings.
@@ -36,6 +45,12 @@ public static class AgentHost
             console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        if (tls is not null)
+        {
+            // Disposed with the host (a factory registration is owned by the container).
+            builder.Services.AddSingleton(_ => tls);
+        }
+
         builder.Services.AddAkka(AgentAddress.SystemName, akka =>
         {
             akka.ConfigureLoggers(loggers =>
@@ -45,6 +60,12 @@ public static class AgentHost
             });
             // Prepend: later files win over earlier ones, and both over Akka's defaults.
             akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, HoconFileName), HoconAddMode.Prepend);
+            if (tls is not null)
+            {
+                // Before --config, which may change remote-tls.hocon's switches.
+                akka.AddMutualTls(tls);
+            }
+
             if (settings.ConfigFile is { } extra)
             {
                 akka.AddHoconFile(extra, HoconAddMode.Prepend);
@@ -60,6 +81,9 @@ public static class AgentHost
 
     /// <summary>Exit code when the agent cannot start (port in use, bad configuration values).</summary>
     public const int StartFailedExitCode = 1;
+
+    /// <summary>Exit code when the TLS files or switches cannot be used (as a usage error: nothing was started).</summary>
+    public const int TlsSetupExitCode = 2;
 
     /// <summary>
     /// Runs until SIGTERM/SIGINT; hands the startup line to <paramref name="announce"/> once the agent listens.
@@ -85,7 +109,18 @@ public static class AgentHost
             return StartFailedExitCode;
         }
 
-        using var host = Build(settings, engine);
+        IHost built;
+        try
+        {
+            built = Build(settings, engine);
+        }
+        catch (TlsSetupException e)
+        {
+            await stderr.WriteLineAsync($"capture-agent: TLS: {e.Message}").ConfigureAwait(false);
+            return TlsSetupExitCode;
+        }
+
+        using var host = built;
         ExtendedActorSystem system;
         try
         {

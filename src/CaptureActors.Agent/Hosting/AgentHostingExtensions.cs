@@ -8,6 +8,7 @@ using CaptureActors.Agent.Downloads;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
 using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Agent.Hosting;
 
@@ -64,8 +65,13 @@ public static class AgentHostingExtensions
         }
 
         var host = system.Settings.Config.GetString("akka.remote.dot-netty.tcp.hostname", "");
+        // With mutual TLS on Akka.Remote, the channel requires it too (same certificate, same CA, no sendfile).
+        var tls = MutualTlsSetup.Of(system);
         var listener = DownloadListener.Start(
-            string.IsNullOrWhiteSpace(host) ? "127.0.0.1" : host, settings, Logging.GetLogger(system, "download-channel"));
+            string.IsNullOrWhiteSpace(host) ? "127.0.0.1" : host,
+            settings,
+            Logging.GetLogger(system, "download-channel"),
+            streams: tls is null ? null : TlsDownloadStreams.Server(tls));
         CoordinatedShutdown.Get(system).AddTask(
             CoordinatedShutdown.PhaseServiceUnbind,
             "stop-download-channel",

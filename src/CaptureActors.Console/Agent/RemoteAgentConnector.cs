@@ -19,7 +19,7 @@ public sealed class RemoteAgentConnector : IAgentConnector
         catch (NodeUnreachableException e)
         {
             await host.DisposeAsync().ConfigureAwait(false);
-            throw new CapturectlFailure(e.Message, Protocol.ErrorCode.Timeout);
+            throw new CapturectlFailure(e.Message, e.TlsRefused ? Protocol.ErrorCode.Refused : Protocol.ErrorCode.Timeout);
         }
     }
 }

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using CaptureActors.Controller.Nodes;
+using CaptureActors.Protocol.Security;
 using CaptureActors.Protocol.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -18,9 +19,13 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private RemoteConsoleHost(IHost host)
+    /// <summary>The console's mutual TLS, owned here (its system finds it with <see cref="MutualTlsSetup.Of"/>); null: plain TCP.</summary>
+    private readonly MutualTlsSetup? _tls;
+
+    private RemoteConsoleHost(IHost host, MutualTlsSetup? tls)
     {
         _host = host;
+        _tls = tls;
         System = host.Services.GetRequiredService<ActorSystem>();
     }
 
@@ -29,16 +34,55 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
     public static async Task<RemoteConsoleHost> StartAsync(AgentTarget target, CancellationToken cancellationToken)
     {
         var hostName = target.ConsoleHost ?? (target.RemoteNodes.All(IsLoopback) ? "127.0.0.1" : Dns.GetHostName());
-        var host = await ConsoleHost.StartAsync(
-            akka => akka
-                .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "controller.hocon"), HoconAddMode.Prepend)
-                .WithRemoting(hostName == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", 0, hostName)
-                .AddCaptureProtocolSerialization(),
-            cancellationToken).ConfigureAwait(false);
-        return new RemoteConsoleHost(host);
+        var tls = LoadTls(target);
+        try
+        {
+            var host = await ConsoleHost.StartAsync(
+                akka =>
+                {
+                    akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "controller.hocon"), HoconAddMode.Prepend);
+                    if (tls is not null)
+                    {
+                        akka.AddMutualTls(tls);
+                    }
+
+                    akka.WithRemoting(hostName == "127.0.0.1" ? "127.0.0.1" : "0.0.0.0", 0, hostName)
+                        .AddCaptureProtocolSerialization();
+                },
+                cancellationToken).ConfigureAwait(false);
+            return new RemoteConsoleHost(host, tls);
+        }
+        catch
+        {
+            tls?.Dispose();
+            throw;
+        }
     }
 
-    public ValueTask DisposeAsync() => ConsoleHost.StopAsync(_host);
+    public async ValueTask DisposeAsync()
+    {
+        await ConsoleHost.StopAsync(_host).ConfigureAwait(false);
+        _tls?.Dispose();
+    }
+
+    /// <summary>The TLS files loaded and checked; a file that cannot be used is a usage error naming it.</summary>
+    private static MutualTlsSetup? LoadTls(AgentTarget target)
+    {
+        if (target.Tls is not { } files)
+        {
+            return null;
+        }
+
+        try
+        {
+            var switches = RemoteTlsSettings.Load();
+            return new MutualTlsSetup(files.Load(), switches);
+        }
+        catch (TlsSetupException e)
+        {
+            throw new UsageException($"TLS: {e.Message}");
+        }
+    }
 
     private static bool IsLoopback(NodeAddress node) =>
         node.Host == "localhost" || (IPAddress.TryParse(node.Host, out var address) && IPAddress.IsLoopback(address));

@@ -131,7 +131,7 @@ public static class NodesDownload
         NodesContext context, NodeFiles node, string outputDirectory, bool force, Func<CaptureFileInfo, ProgressTask>? bar)
     {
         var client = new AgentClient(node.Node.Agent!, node.Node.Name, context.Runtime.AskTimeout);
-        var downloader = new FileDownloader(client, new DownloadChannelClient(node.Node.Address.Host));
+        var downloader = new FileDownloader(client, DownloadChannelClient.For(context.Nodes.System, node.Node.Address.Host));
         var results = new List<DownloadResult>();
         var errors = new List<string>();
         foreach (var file in node.Files.OrderBy(f => f.Name, StringComparer.Ordinal))

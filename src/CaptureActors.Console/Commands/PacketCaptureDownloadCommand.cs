@@ -62,7 +62,7 @@ public static class PacketCaptureDownloadCommand
     {
         var listing = await context.Client.ListFilesAsync(context.CancellationToken).ConfigureAwait(false);
         var byName = listing.Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var downloader = new FileDownloader(context.Client, context.Connection.DownloadHost is { } host ? new DownloadChannelClient(host) : null);
+        var downloader = new FileDownloader(context.Client, context.Connection.DownloadHost is { } host ? DownloadChannelClient.For(context.Connection.System, host) : null);
         var results = new List<DownloadResult>();
         var errors = new List<DownloadError>();
 

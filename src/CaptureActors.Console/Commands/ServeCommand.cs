@@ -93,7 +93,7 @@ public static class ServeCommand
                 connections = new NodeConnections(embedded.System, [WebNode.Embedded(target.NodeName, embedded.Agent)]);
             }
 
-            var board = new CaptureBoard(connections, new ConsoleWebFileTransfer(runtime.AskTimeout), CaptureOwner.OfThisProcess("web"));
+            var board = new CaptureBoard(connections, new ConsoleWebFileTransfer(connections.System, runtime.AskTimeout), CaptureOwner.OfThisProcess("web"));
             await using var server = await WebServer.StartAsync(options, board, cancellationToken).ConfigureAwait(false);
             var nodes = target.IsRemote
                 ? string.Join(", ", target.RemoteNodes.Select(n => n.ToString()))

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using Akka.Actor;
 using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Console.Download;
 
@@ -17,6 +19,13 @@ public sealed class DownloadChannelClient(string host, DownloadStreamFactory? st
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
     public string Host { get; } = host;
+
+    /// <summary>
+    /// The channel client for a node at <paramref name="host"/> as seen from <paramref name="system"/>: over mutual TLS
+    /// when that system talks TLS to the agents (same certificate and CA, <see cref="TlsDownloadStreams"/>), plain TCP otherwise.
+    /// </summary>
+    public static DownloadChannelClient For(ActorSystem system, string host) =>
+        new(host, MutualTlsSetup.Of(system) is { } tls ? TlsDownloadStreams.Client(tls, host) : null);
 
     /// <summary>
     /// Receives <paramref name="ticket"/>'s bytes and hands them, in order, to <paramref name="consume"/> (which writes

@@ -15,7 +15,8 @@ namespace CaptureActors.Console.Web;
 /// channel (<see cref="DownloadChannelClient"/>), the rest (a file being written, the embedded agent, or what the
 /// channel did not deliver) in <see cref="ReadFileChunk"/>s; merges download with <see cref="FileDownloader"/>.
 /// </summary>
-public sealed class ConsoleWebFileTransfer(TimeSpan askTimeout) : IWebFileTransfer
+/// <param name="system">The console's actor system: the channel talks mutual TLS when it does (<see cref="DownloadChannelClient.For"/>).</param>
+public sealed class ConsoleWebFileTransfer(ActorSystem system, TimeSpan askTimeout) : IWebFileTransfer
 {
     public async Task CopyAsync(WebNode node, IActorRef agent, CaptureFileInfo file, Stream destination, CancellationToken cancellationToken)
     {
@@ -26,7 +27,7 @@ public sealed class ConsoleWebFileTransfer(TimeSpan askTimeout) : IWebFileTransf
         {
             if (node.Address is { } address && file.State == CaptureFileState.Finished && file.SizeBytes > 0)
             {
-                offset = await TryChannelAsync(client, new DownloadChannelClient(address.Host), file, destination, hash, cancellationToken).ConfigureAwait(false);
+                offset = await TryChannelAsync(client, DownloadChannelClient.For(system, address.Host), file, destination, hash, cancellationToken).ConfigureAwait(false);
             }
 
             // Chunks from where the channel stopped (or from the start), one at a time, until the node says end of file.
@@ -62,7 +63,7 @@ public sealed class ConsoleWebFileTransfer(TimeSpan askTimeout) : IWebFileTransf
     public async Task<string> DownloadAsync(WebNode node, IActorRef agent, CaptureFileInfo file, string directory, CancellationToken cancellationToken)
     {
         var client = new AgentClient(agent, node.Name, askTimeout);
-        var downloader = new FileDownloader(client, node.Address is { } address ? new DownloadChannelClient(address.Host) : null);
+        var downloader = new FileDownloader(client, node.Address is { } address ? DownloadChannelClient.For(system, address.Host) : null);
         try
         {
             var result = await downloader.DownloadAsync(file, directory, overwrite: true, null, cancellationToken).ConfigureAwait(false);

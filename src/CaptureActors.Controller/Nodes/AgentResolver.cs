@@ -1,4 +1,6 @@
 using Akka.Actor;
+using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Controller.Nodes;
 
@@ -7,28 +9,45 @@ public static class AgentResolver
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The agent's path as <paramref name="system"/> reaches it: <c>akka.ssl.tcp://</c> when it talks mutual TLS.</summary>
+    public static string AgentPath(ActorSystem system, NodeAddress node) =>
+        AgentAddress.Path(node.Host, node.Port, tls: MutualTlsSetup.Of(system) is not null);
+
     /// <summary>The agent's guardian; <see cref="NodeUnreachableException"/> when it does not answer in time.</summary>
     public static async Task<IActorRef> ResolveAsync(ActorSystem system, NodeAddress node, TimeSpan? timeout = null)
     {
         var wait = timeout ?? DefaultTimeout;
         try
         {
-            return await system.ActorSelection(node.AgentPath).ResolveOne(wait).ConfigureAwait(false);
+            return await system.ActorSelection(AgentPath(system, node)).ResolveOne(wait).ConfigureAwait(false);
         }
-        catch (ActorNotFoundException)
+        catch (Exception e) when (e is ActorNotFoundException or TaskCanceledException)
         {
-            throw new NodeUnreachableException(node, wait);
-        }
-        catch (TaskCanceledException)
-        {
-            throw new NodeUnreachableException(node, wait);
+            // When TLS is why (one side plain, a certificate of another CA), say so instead of "unreachable".
+            var tls = await AgentTlsProbe.DiagnoseAsync(node, MutualTlsSetup.Of(system)).ConfigureAwait(false);
+            throw tls is null ? new NodeUnreachableException(node, wait) : new NodeUnreachableException(node, tls);
         }
     }
 }
 
-/// <summary>A node's agent did not answer.</summary>
-public sealed class NodeUnreachableException(NodeAddress node, TimeSpan waited)
-    : Exception($"node '{node.Name}' ({node.Endpoint}) is unreachable: no agent answered within {waited.TotalSeconds:0.#} s")
+/// <summary>A node's agent did not answer, or refused this side (<see cref="TlsRefused"/>).</summary>
+public sealed class NodeUnreachableException : Exception
 {
-    public NodeAddress Node { get; } = node;
+    public NodeUnreachableException(NodeAddress node, TimeSpan waited)
+        : base($"node '{node.Name}' ({node.Endpoint}) is unreachable: no agent answered within {waited.TotalSeconds:0.#} s")
+    {
+        Node = node;
+    }
+
+    /// <summary>The agent is there, and mutual TLS between it and this side failed: <paramref name="tlsProblem"/> says how.</summary>
+    public NodeUnreachableException(NodeAddress node, string tlsProblem)
+        : base($"node '{node.Name}' ({node.Endpoint}) refused the connection: {tlsProblem}")
+    {
+        Node = node;
+        TlsRefused = true;
+    }
+
+    public NodeAddress Node { get; }
+
+    public bool TlsRefused { get; }
 }
