@@ -29,6 +29,8 @@ public enum ErrorCode
     NodeLost,
     /// <summary>The node does not offer this right now (its download channel is off or too many downloads wait).</summary>
     Unavailable,
+    /// <summary>The console's identity lacks the role the request needs, or it proved no identity to an agent that checks certificates.</summary>
+    Forbidden,
 }
 
 /// <summary>Generic failure reply: what failed and why, in words a user can act on.</summary>

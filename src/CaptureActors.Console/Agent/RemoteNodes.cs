@@ -34,9 +34,14 @@ public sealed class RemoteNodes(RemoteConsoleHost host, IReadOnlyList<RemoteNode
         {
             try
             {
-                return new RemoteNode(node, await AgentResolver.ResolveAsync(host.System, node).ConfigureAwait(false), null);
+                var agent = await AgentResolver.ResolveAsync(host.System, node).ConfigureAwait(false);
+                return new RemoteNode(node, (await ConsoleIdentity.OpenAsync(host.System, agent, node.Name, target).ConfigureAwait(false)).Agent, null);
             }
             catch (NodeUnreachableException e)
+            {
+                return new RemoteNode(node, null, e.Message);
+            }
+            catch (CapturectlFailure e)
             {
                 return new RemoteNode(node, null, e.Message);
             }

@@ -27,6 +27,7 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "ListFiles", "FileListing", "DeleteFiles", "ClearFiles", "FilesDeleted", "ReadFileChunk", "FileChunk",
         "OpenDownload", "DownloadTicket",
         "ListInterfaces", "InterfaceListing", "IdentifyAgent", "AgentIdentity",
+        "OpenSession", "SessionChallenge", "SessionProof", "SessionGranted", "AuthorizedRequest",
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
         "ListTcpServices", "TcpServicesReport",
