@@ -4,6 +4,7 @@ using CaptureActors.Agent.Actors;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
+using CaptureActors.Protocol.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -34,7 +35,10 @@ public sealed class AgentTestHost : IDisposable
 
     public IActorRef Agent { get; }
 
-    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null)
+    /// <param name="tls">The agent's TLS files: authorization by certificate on (see <paramref name="hocon"/> for roles).</param>
+    /// <param name="hocon">Extra settings over the test defaults, e.g. capture-agent.authorization.</param>
+    public static AgentTestHost Start(
+        string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null, TlsFiles? tls = null, Akka.Configuration.Config? hocon = null)
     {
         var options = new AgentOptions
         {
@@ -47,7 +51,12 @@ public sealed class AgentTestHost : IDisposable
             .ConfigureServices(services => services.AddAkka("agent-test", builder =>
             {
                 builder.AddHocon(Akka.TestKit.TestKitBase.DefaultConfig, HoconAddMode.Append);
-                builder.AddCaptureAgent(options, engine, probes);
+                if (hocon is not null)
+                {
+                    builder.AddHocon(hocon, HoconAddMode.Prepend);
+                }
+
+                builder.AddCaptureAgent(options, engine, probes, tls);
             }))
             .Build();
         host.StartAsync().GetAwaiter().GetResult();

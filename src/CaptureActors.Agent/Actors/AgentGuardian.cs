@@ -136,14 +136,20 @@ public sealed class AgentGuardian : ReceiveActor
 
     private void HandlePlain(ICaptureProtocol message)
     {
-        if (_authorization.Sessions is not null && CommandRoles.For(message) is { } rule)
+        if (_authorization.Sessions is null)
+        {
+            Dispatch(message, Unauthenticated(message));
+            return;
+        }
+
+        if (CommandRoles.For(message) is { Role: not null } rule)
         {
             Refuse(message, Unauthenticated(message), rule.Name,
                 $"{rule.Name} needs a proven identity: {Node} checks certificates; run capturectl with --tls-cert, --tls-key and --tls-ca", ErrorCode.Forbidden);
             return;
         }
 
-        Dispatch(message, Unauthenticated(message));
+        Dispatch(message, Unknown());
     }
 
     /// <summary>Checks the role the request needs and sends it on, through an <see cref="AuditedRequest"/> when it is audited.</summary>
@@ -151,14 +157,22 @@ public sealed class AgentGuardian : ReceiveActor
     {
         if (CommandRoles.For(request) is not { } rule)
         {
+            // Not in the table: only local messages can be (the wire carries allow-listed types only), e.g. probes a
+            // host adds in process. Routed by kind while authorization is off, refused when it is on.
+            if (_authorization.Sessions is null)
+            {
+                Route(request, Sender);
+                return;
+            }
+
             Refuse(request, principal, request.GetType().Name, $"{request.GetType().Name} is not a request an agent accepts", ErrorCode.InvalidArgument);
             return;
         }
 
-        if (principal.Role < rule.Role)
+        if (rule.Role is { } needed && principal.Role < needed)
         {
             Refuse(request, principal, rule.Name,
-                $"{rule.Name} needs role {CommandRoles.Text(rule.Role)}; {principal.Who} has {CommandRoles.Text(principal.Role)}", ErrorCode.Forbidden);
+                $"{rule.Name} needs role {CommandRoles.Text(needed)}; {principal.Who} has {CommandRoles.Text(principal.Role)}", ErrorCode.Forbidden);
             return;
         }
 

@@ -16,6 +16,9 @@ public sealed class AgentAuthorization
     public const string ConfigPath = "capture-agent.authorization";
     public const string AuditPath = "capture-agent.audit.path";
 
+    /// <summary>As in agent.hocon: the console certificate of deploy/tls/make-dev-certs.sh.</summary>
+    private static readonly string[] DefaultOperators = ["CN=console"];
+
     private AgentAuthorization(ConsoleSessions? sessions, AuditLog? audit, string summary)
     {
         Sessions = sessions;
@@ -60,7 +63,7 @@ public sealed class AgentAuthorization
         var audit = AuditLog.Open(path, onAuditError);
 
         var section = config.GetConfig(ConfigPath) ?? Config.Empty;
-        var roles = RoleMap.Parse(section.GetStringList("operators", []), section.GetStringList("viewers", []));
+        var roles = RoleMap.Parse(section.GetStringList("operators", DefaultOperators), section.GetStringList("viewers", []));
         var lifetime = section.GetTimeSpan("session-lifetime", TimeSpan.FromHours(8));
         var maxSessions = section.GetInt("max-sessions", 1024);
         if (lifetime < TimeSpan.FromMinutes(1) || maxSessions < 1)

@@ -4,10 +4,12 @@ using CaptureActors.Protocol;
 namespace CaptureActors.Agent.Security;
 
 /// <summary>What a request needs: the least role, the console command it comes from, and whether it is audited.</summary>
+/// <param name="Role">The least role; null: anyone the transport admits, without a session (only the agent's identity,
+/// which is the health check and the clock probe of controllers).</param>
 /// <param name="Name">The capturectl command, as the user typed it (for refusals and the audit log).</param>
 /// <param name="Audited">True for requests that change the node's state or read capture data: each one is a line in
 /// the audit log with its result. Status polls, listings and read-only probes are not.</param>
-public sealed record CommandRule(AgentRole Role, string Name, Func<ICaptureProtocol, bool> Audited);
+public sealed record CommandRule(AgentRole? Role, string Name, Func<ICaptureProtocol, bool> Audited);
 
 /// <summary>
 /// THE table of authorization (docs/security.md): every message of the protocol is a request with its
@@ -50,7 +52,7 @@ public static class CommandRoles
 
         // AgentMessages.cs
         [typeof(ListInterfaces)] = Viewer("interfaces"),
-        [typeof(IdentifyAgent)] = Viewer("nodes"),
+        [typeof(IdentifyAgent)] = new(null, "nodes", Never),
 
         // Probes: CancelProbe only reaches the sender's own probes.
         [typeof(CancelProbe)] = Viewer("probe cancel"),
@@ -101,4 +103,7 @@ public static class CommandRoles
 
     /// <summary>Lower case, as in the configuration and in messages.</summary>
     public static string Text(AgentRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>The role text of a rule: a role, or "none" for requests open to anyone the transport admits.</summary>
+    public static string Text(AgentRole? role) => role is { } r ? Text(r) : "none";
 }
