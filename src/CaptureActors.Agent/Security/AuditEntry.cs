@@ -1,7 +1,7 @@
 namespace CaptureActors.Agent.Security;
 
 /// <summary>
-/// One line of the audit log (docs/security.md): when (UTC), on which node, who (certificate subject, or the console's
+/// One line of the audit log (docs/authorization.md): when (UTC), on which node, who (certificate subject, or the console's
 /// unproven claim), from where (the requester's Akka address), what (the command and its key arguments) and the result.
 /// </summary>
 /// <param name="Authenticated">True when <paramref name="Who"/> is a certificate subject proven to this agent.</param>

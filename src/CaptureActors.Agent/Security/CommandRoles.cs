@@ -12,7 +12,7 @@ namespace CaptureActors.Agent.Security;
 public sealed record CommandRule(AgentRole? Role, string Name, Func<ICaptureProtocol, bool> Audited);
 
 /// <summary>
-/// THE table of authorization (docs/security.md): every message of the protocol is a request with its
+/// THE table of authorization (docs/authorization.md): every message of the protocol is a request with its
 /// <see cref="CommandRule"/>, a step of the session handshake, or a reply (never accepted by an agent). Nothing else in
 /// the agent checks roles. A test walks ProtocolSerializer's allow-list and fails for a message missing here, so a new
 /// command cannot ship unclassified; a request type missing from <see cref="Requests"/> is refused, never let through.

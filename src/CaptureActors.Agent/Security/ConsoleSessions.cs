@@ -13,7 +13,7 @@ public sealed record ConsoleSession(string Subject, AgentRole Role, DateTimeOffs
 public sealed record ProofOutcome(ConsoleSession? Session, SessionGranted? Granted, string? Refusal, string? Subject);
 
 /// <summary>
-/// The agent's side of the session handshake (docs/security.md): issues single-use challenges, checks proofs (certificate
+/// The agent's side of the session handshake (docs/authorization.md): issues single-use challenges, checks proofs (certificate
 /// of this agent's CA, signature by its key over nonce, node and session actor path, a role for its subject) and keeps
 /// the tokens it granted. Not thread-safe: owned by the agent guardian.
 /// </summary>

@@ -7,7 +7,7 @@ using CaptureActors.Protocol.Security;
 namespace CaptureActors.Controller.Sessions;
 
 /// <summary>
-/// The console's session with one agent that checks certificates (docs/security.md). It proves the console's
+/// The console's session with one agent that checks certificates (docs/authorization.md). It proves the console's
 /// certificate (answers the agent's challenge with the certificate and a signature made with its private key), keeps the
 /// session token it gets, renews it at three quarters of its lifetime, and stands in for the agent: every request sent
 /// to it travels to the agent as an <see cref="AuthorizedRequest"/> with the original sender, so replies go straight

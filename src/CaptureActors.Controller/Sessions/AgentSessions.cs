@@ -12,7 +12,7 @@ public sealed record AgentSession(IActorRef Agent, SessionGranted? Granted);
 /// <summary>The agent refused the console's proof of identity; the message is the agent's and says why.</summary>
 public sealed class AgentSessionRefusedException(string message) : Exception(message);
 
-/// <summary>Opens sessions with agents (docs/security.md).</summary>
+/// <summary>Opens sessions with agents (docs/authorization.md).</summary>
 public static class AgentSessions
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
