@@ -74,6 +74,8 @@ public sealed class AuthorizationTests : IDisposable
 
         Assert.Equal(0, As("viewer", "packetcapture", "status").ExitCode);
         Assert.Equal(0, As("viewer", "tcpservices").ExitCode);
+        var nodes = JsonDocument.Parse(As("viewer", "nodes", "--json").StandardOutput).RootElement.GetProperty("nodes")[0];
+        Assert.Equal("CN=viewer, O=CaptureActors dev (viewer)", nodes.GetProperty("identity").GetString());
 
         var start = As("viewer", "packetcapture", "start", "-i", "lo", "--duration", "2s");
         Assert.Equal(1, start.ExitCode);
@@ -125,7 +127,7 @@ public sealed class AuthorizationTests : IDisposable
         Assert.Equal("udp port 9", lines[0].GetProperty("arguments").GetProperty("filter").GetString());
         Assert.Equal(name, lines[2].GetProperty("arguments").GetProperty("file").GetString());
         Assert.Equal(name, lines[3].GetProperty("arguments").GetProperty("files")[0].GetString());
-        // One session per capturectl run with a certificate of the CA: 3 + 5 viewer runs + 2.
-        Assert.Equal(10, Audit().Count(l => l.GetProperty("what").GetString() == "session" && l.GetProperty("result").GetString() == "ok"));
+        // One session per capturectl run with a certificate of the CA: 3 + 6 viewer runs + 2.
+        Assert.Equal(11, Audit().Count(l => l.GetProperty("what").GetString() == "session" && l.GetProperty("result").GetString() == "ok"));
     }
 }
