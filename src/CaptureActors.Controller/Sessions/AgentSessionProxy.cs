@@ -1,8 +1,8 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Serialization;
 using CaptureActors.Protocol;
 using CaptureActors.Protocol.Security;
+using CaptureActors.Protocol.Serialization;
 
 namespace CaptureActors.Controller.Sessions;
 
@@ -21,7 +21,7 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
     private readonly string _node;
     private readonly TlsCredentials _credentials;
     private readonly CaptureOwner _claimed;
-    private readonly SerializerWithStringManifest _serializer;
+    private readonly ProtocolSerializer _serializer;
     private IActorRef? _opener;
     private byte[]? _token;
 
@@ -31,7 +31,7 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
         _node = node;
         _credentials = credentials;
         _claimed = claimed;
-        _serializer = (SerializerWithStringManifest)Context.System.Serialization.FindSerializerForType(typeof(ICaptureProtocol));
+        _serializer = new ProtocolSerializer((ExtendedActorSystem)Context.System);
         Context.Watch(agent);
 
         Receive<Open>(_ =>
