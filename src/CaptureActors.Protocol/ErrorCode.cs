@@ -33,6 +33,8 @@ public enum ErrorCode
     DiskFull,
     /// <summary>The file is marked keep: take the mark off first (<c>packetcapture keep --unkeep</c>).</summary>
     FileKept,
+    /// <summary>The console's identity lacks the role the request needs, or it proved no identity to an agent that checks certificates.</summary>
+    Forbidden,
 }
 
 /// <summary>Generic failure reply: what failed and why, in words a user can act on.</summary>

@@ -4,6 +4,7 @@ using CaptureActors.Agent.Actors;
 using CaptureActors.Agent.Hosting;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
+using CaptureActors.Protocol.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -36,7 +37,17 @@ public sealed class AgentTestHost : IDisposable
 
     /// <param name="recoverOnStart">Recover as <c>capture-agent</c> does: finish orphaned captures, resume the detached one.</param>
     /// <param name="configure">Changes to the agent's options before it starts (disk guard settings, a fake disk).</param>
-    public static AgentTestHost Start(string? dataDirectory = null, ICaptureEngine? engine = null, string node = "node1", ProbeCatalog? probes = null, bool recoverOnStart = false, Action<AgentOptions>? configure = null)
+    /// <param name="tls">The agent's TLS files: authorization by certificate on (see <paramref name="hocon"/> for roles).</param>
+    /// <param name="hocon">Extra settings over the test defaults, e.g. capture-agent.authorization.</param>
+    public static AgentTestHost Start(
+        string? dataDirectory = null,
+        ICaptureEngine? engine = null,
+        string node = "node1",
+        ProbeCatalog? probes = null,
+        bool recoverOnStart = false,
+        Action<AgentOptions>? configure = null,
+        TlsFiles? tls = null,
+        Akka.Configuration.Config? hocon = null)
     {
         var options = new AgentOptions
         {
@@ -51,7 +62,12 @@ public sealed class AgentTestHost : IDisposable
             .ConfigureServices(services => services.AddAkka("agent-test", builder =>
             {
                 builder.AddHocon(Akka.TestKit.TestKitBase.DefaultConfig, HoconAddMode.Append);
-                builder.AddCaptureAgent(options, engine, probes);
+                if (hocon is not null)
+                {
+                    builder.AddHocon(hocon, HoconAddMode.Prepend);
+                }
+
+                builder.AddCaptureAgent(options, engine, probes, tls);
             }))
             .Build();
         host.StartAsync().GetAwaiter().GetResult();

@@ -74,7 +74,7 @@ public static class AgentHost
             // etherconfig refuses changes to the interface that carries this agent's remote link.
             var probes = new ProbeCatalog(new ProbeEnvironment { AgentLinkAddresses = settings.Remote.LinkAddresses() });
             akka.AddAgentRemoting(settings.Remote)
-                .AddCaptureAgent(settings.Agent, engine, probes);
+                .AddCaptureAgent(settings.Agent, engine, probes, settings.Tls);
         });
         return builder.Build();
     }

@@ -5,6 +5,7 @@ using Akka.Remote;
 using CaptureActors.Agent.Actors;
 using CaptureActors.Agent.Disk;
 using CaptureActors.Agent.Downloads;
+using CaptureActors.Agent.Security;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
 using CaptureActors.Protocol;
@@ -29,13 +30,15 @@ public static class AgentHostingExtensions
     /// </para>
     /// </summary>
     /// <param name="probes">The node's probes; null for the real machine's.</param>
+    /// <param name="tls">The agent's TLS files: authorization by certificate is on (capture-agent.authorization); null: off.</param>
     public static AkkaConfigurationBuilder AddCaptureAgent(
-        this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null) =>
+        this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null, TlsFiles? tls = null) =>
         builder.WithActors((system, registry) =>
         {
             options.Disk ??= DiskGuardSettings.From(system.Settings.Config);
             var downloads = StartDownloadChannel((ExtendedActorSystem)system);
-            var guardian = system.ActorOf(AgentGuardian.Props(options, engine, probes, downloads), AgentAddress.GuardianName);
+            var authorization = AgentAuthorization.From(system.Settings.Config, options, tls, problem => system.Log.Error(problem));
+            var guardian = system.ActorOf(AgentGuardian.Props(options, engine, probes, downloads, authorization), AgentAddress.GuardianName);
             registry.Register<AgentGuardian>(guardian);
             CoordinatedShutdown.Get(system).AddTask(
                 CoordinatedShutdown.PhaseServiceUnbind,

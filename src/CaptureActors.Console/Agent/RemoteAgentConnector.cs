@@ -14,7 +14,13 @@ public sealed class RemoteAgentConnector : IAgentConnector
         try
         {
             var agent = await AgentResolver.ResolveAsync(host.System, node).ConfigureAwait(false);
-            return new AgentConnection(host.System, agent, host.DisposeAsync, node.Host);
+            var session = await ConsoleIdentity.OpenAsync(host.System, agent, node.Name, target).ConfigureAwait(false);
+            return new AgentConnection(host.System, session.Agent, host.DisposeAsync, node.Host);
+        }
+        catch (CapturectlFailure)
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
         catch (NodeUnreachableException e)
         {

@@ -6,7 +6,8 @@ using CaptureActors.Protocol;
 namespace CaptureActors.Console.Agent;
 
 /// <summary>One selected node: its agent, or why it cannot be reached.</summary>
-public sealed record RemoteNode(NodeAddress Address, IActorRef? Agent, string? Error)
+/// <param name="Session">The identity and role the agent granted this console (agents with TLS); null otherwise.</param>
+public sealed record RemoteNode(NodeAddress Address, IActorRef? Agent, string? Error, SessionGranted? Session = null)
 {
     public string Name => Address.Name;
 }
@@ -34,9 +35,15 @@ public sealed class RemoteNodes(RemoteConsoleHost host, IReadOnlyList<RemoteNode
         {
             try
             {
-                return new RemoteNode(node, await AgentResolver.ResolveAsync(host.System, node).ConfigureAwait(false), null);
+                var agent = await AgentResolver.ResolveAsync(host.System, node).ConfigureAwait(false);
+                var session = await ConsoleIdentity.OpenAsync(host.System, agent, node.Name, target).ConfigureAwait(false);
+                return new RemoteNode(node, session.Agent, null, session.Granted);
             }
             catch (NodeUnreachableException e)
+            {
+                return new RemoteNode(node, null, e.Message);
+            }
+            catch (CapturectlFailure e)
             {
                 return new RemoteNode(node, null, e.Message);
             }

@@ -29,7 +29,8 @@ public static class NodesCommand
         double? ClockOffsetMilliseconds,
         double? RoundTripMilliseconds,
         string? Capture,
-        string? Error);
+        string? Error,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Identity = null);
 
     private static async Task<int> RunAsync(CommandRuntime runtime, ParseResult parseResult, CancellationToken cancellationToken)
     {
@@ -60,17 +61,28 @@ public static class NodesCommand
         }
         else
         {
+            // With TLS: who the agent took this console for, and with which role (docs/authorization.md).
+            var identities = rows.Any(r => r.Identity is not null);
             var table = new Table().AddColumns("Node", "Address", "Reachable", "Version", "Clock offset", "Round trip", "Capture");
+            if (identities)
+            {
+                table.AddColumn("Identity");
+            }
+
             foreach (var row in rows)
             {
+                string[] identity = identities ? [Markup.Escape(row.Identity ?? "-")] : [];
                 table.AddRow(
+                [
                     Markup.Escape(row.Node),
                     Markup.Escape(row.Address),
                     row.Reachable ? "yes" : "no",
                     Markup.Escape(row.Version ?? "-"),
                     row.ClockOffsetMilliseconds is { } offset ? string.Create(CultureInfo.InvariantCulture, $"{offset:+0.000;-0.000} ms") : "-",
                     row.RoundTripMilliseconds is { } rtt ? string.Create(CultureInfo.InvariantCulture, $"{rtt:0.000} ms") : "-",
-                    Markup.Escape(row.Capture ?? row.Error ?? "-"));
+                    Markup.Escape(row.Capture ?? row.Error ?? "-"),
+                    .. identity,
+                ]);
             }
 
             runtime.Io.CreateConsole().Write(table);
@@ -98,7 +110,8 @@ public static class NodesCommand
                 clock.Offset.TotalMilliseconds,
                 clock.RoundTrip.TotalMilliseconds,
                 StatusRenderer.Summary(status),
-                null);
+                null,
+                node.Session is { } session ? $"{session.Subject} ({session.Role.ToString().ToLowerInvariant()})" : null);
         }
         catch (Exception e) when (e is Akka.Actor.AskTimeoutException or InvalidCastException)
         {

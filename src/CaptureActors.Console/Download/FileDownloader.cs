@@ -179,6 +179,12 @@ public sealed class FileDownloader(AgentClient client, DownloadChannelClient? ch
             return (offset, $"no download ticket: {failure.Message}");
         }
 
+        if (reply is CommandFailed { Code: ErrorCode.Forbidden } forbidden)
+        {
+            // Not allowed to read the file: chunks would be refused alike (and audited twice).
+            throw new CapturectlFailure(forbidden.Message, forbidden.Code);
+        }
+
         if (reply is not DownloadTicket ticket)
         {
             return (offset, reply is CommandFailed failed ? $"download ticket refused: {failed.Message}" : $"unexpected {reply.GetType().Name} instead of a download ticket");

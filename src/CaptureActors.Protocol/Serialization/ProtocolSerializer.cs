@@ -65,6 +65,13 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["IdentifyAgent"] = typeof(IdentifyAgent),
         ["AgentIdentity"] = typeof(AgentIdentity),
 
+        // SessionMessages.cs
+        ["OpenSession"] = typeof(OpenSession),
+        ["SessionChallenge"] = typeof(SessionChallenge),
+        ["SessionProof"] = typeof(SessionProof),
+        ["SessionGranted"] = typeof(SessionGranted),
+        ["AuthorizedRequest"] = typeof(AuthorizedRequest),
+
         // ErrorCode.cs
         ["CommandFailed"] = typeof(CommandFailed),
 

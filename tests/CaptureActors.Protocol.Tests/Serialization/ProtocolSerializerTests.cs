@@ -28,6 +28,7 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
         "OpenDownload", "DownloadTicket",
         "KeepFiles", "FilesKept",
         "ListInterfaces", "InterfaceListing", "IdentifyAgent", "AgentIdentity",
+        "OpenSession", "SessionChallenge", "SessionProof", "SessionGranted", "AuthorizedRequest",
         "CommandFailed",
         "CancelProbe", "ProbeFailed",
         "ListTcpServices", "TcpServicesReport",

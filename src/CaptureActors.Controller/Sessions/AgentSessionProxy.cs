@@ -1,0 +1,120 @@
+using Akka.Actor;
+using Akka.Event;
+using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
+using CaptureActors.Protocol.Serialization;
+
+namespace CaptureActors.Controller.Sessions;
+
+/// <summary>
+/// The console's session with one agent that checks certificates (docs/authorization.md). It proves the console's
+/// certificate (answers the agent's challenge with the certificate and a signature made with its private key), keeps the
+/// session token it gets, renews it at three quarters of its lifetime, and stands in for the agent: every request sent
+/// to it travels to the agent as an <see cref="AuthorizedRequest"/> with the original sender, so replies go straight
+/// back to whoever asked. Commands hold it as "the agent" and need not know about sessions. It stops when the agent
+/// is lost (watchers of "the agent" see that), and the agent drops the session when this actor stops.
+/// </summary>
+public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef _agent;
+    private readonly string _node;
+    private readonly TlsCredentials _credentials;
+    private readonly CaptureOwner _claimed;
+    private readonly ProtocolSerializer _serializer;
+    private IActorRef? _opener;
+    private byte[]? _token;
+
+    public AgentSessionProxy(IActorRef agent, string node, TlsCredentials credentials, CaptureOwner claimed)
+    {
+        _agent = agent;
+        _node = node;
+        _credentials = credentials;
+        _claimed = claimed;
+        _serializer = new ProtocolSerializer((ExtendedActorSystem)Context.System);
+        Context.Watch(agent);
+
+        Receive<Open>(_ =>
+        {
+            _opener = Sender;
+            _agent.Tell(new OpenSession(_claimed));
+        });
+        Receive<Renew>(_ => _agent.Tell(new OpenSession(_claimed)));
+        Receive<SessionChallenge>(HandleChallenge);
+        Receive<SessionGranted>(HandleGranted);
+        Receive<CommandFailed>(HandleRefused);
+        Receive<Terminated>(t => t.ActorRef.Equals(_agent), _ => Context.Stop(Self));
+        Receive<ICaptureProtocol>(HandleRequest);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <param name="credentials">The console's certificate with its key, and the CA; disposed when the actor stops.</param>
+    public static Props Props(IActorRef agent, string node, TlsCredentials credentials, CaptureOwner claimed) =>
+        Akka.Actor.Props.Create(() => new AgentSessionProxy(agent, node, credentials, claimed));
+
+    protected override void PostStop() => _credentials.Dispose();
+
+    private void HandleChallenge(SessionChallenge challenge)
+    {
+        if (!challenge.AuthorizationRequired)
+        {
+            _opener?.Tell(new Opened(null));
+            _opener = null;
+            return;
+        }
+
+        // The agent checks this exact path: the sender of the proof, with the address it reaches this system on.
+        var path = Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+        var text = SessionProofText.Build(challenge.Nonce, challenge.Node, path);
+        var proof = new SessionProof(challenge.Nonce, _credentials.Certificate.RawData, SessionProofText.Sign(_credentials.Certificate, text));
+        _agent.Tell(proof);
+    }
+
+    private void HandleGranted(SessionGranted granted)
+    {
+        _token = granted.Token;
+        var lifetime = granted.ExpiresAt - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer(Renew.Instance, Renew.Instance, lifetime > TimeSpan.FromSeconds(4) ? lifetime * 3 / 4 : TimeSpan.FromSeconds(1));
+        _opener?.Tell(new Opened(granted));
+        _opener = null;
+    }
+
+    private void HandleRefused(CommandFailed refused)
+    {
+        if (_opener is not null)
+        {
+            _opener.Tell(refused);
+            _opener = null;
+            return;
+        }
+
+        // A renewal refused: keep the current token until it expires; the agent's refusals then say why.
+        _log.Warning("node '{0}': renewing the session failed: {1}", _node, refused.Message);
+    }
+
+    private void HandleRequest(ICaptureProtocol request)
+    {
+        if (_token is null)
+        {
+            Sender.Tell(new CommandFailed(ErrorCode.Forbidden, $"node '{_node}': no session yet"));
+            return;
+        }
+
+        _agent.Tell(new AuthorizedRequest(_token, _serializer.Manifest(request), _serializer.ToBinary(request)), Sender);
+    }
+
+    /// <summary>Start the handshake; answered by <see cref="Opened"/> or by the agent's <see cref="CommandFailed"/>.</summary>
+    public sealed record Open
+    {
+        public static readonly Open Instance = new();
+    }
+
+    /// <summary>The handshake is done: a session, or null when the agent checks no certificates.</summary>
+    public sealed record Opened(SessionGranted? Granted);
+
+    private sealed record Renew
+    {
+        public static readonly Renew Instance = new();
+    }
+}
