@@ -69,7 +69,8 @@ public sealed class AuthorizationTests : IDisposable
     public void An_operator_captures_downloads_and_deletes_a_viewer_only_reads_a_foreign_certificate_is_refused_and_all_is_audited()
     {
         Privilege.Require();
-        Assert.Contains("authorization on", _agent.StandardError);
+        // The agent logs it just after its startup line (logging is asynchronous).
+        Assert.True(_agent.WaitForLog("authorization on", TimeSpan.FromSeconds(10)), _agent.StandardError);
         var name = CaptureOneFileAsOperator();
 
         Assert.Equal(0, As("viewer", "packetcapture", "status").ExitCode);

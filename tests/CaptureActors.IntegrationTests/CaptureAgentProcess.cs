@@ -37,6 +37,23 @@ public sealed partial class CaptureAgentProcess : IDisposable
 
     public string StandardError => _process.StandardError;
 
+    /// <summary>Waits, at most <paramref name="timeout"/>, until the agent's log (stderr) holds <paramref name="text"/>; false if it never does.</summary>
+    public bool WaitForLog(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!StandardError.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return true;
+    }
+
     [GeneratedRegex(@"listening on akka(?:\.ssl)?\.tcp://capture-agent@127\.0\.0\.1:(?<port>\d+)/user/agent")]
     private static partial Regex ListeningPattern();
 
