@@ -329,7 +329,9 @@ public sealed class CaptureSession : ReceiveActor
             counters.InterfaceDropped,
             counters.Segments,
             state.Result is { } result ? ToStopReason(result.Reason) : null,
-            state.Error);
+            state.Error ?? LinkGaps.Waiting(state.Name, counters),
+            counters.Restarts,
+            LinkGaps.ToCaptureGaps(counters, _stoppedAt ?? DateTimeOffset.UtcNow));
     }
 
     private void WriteSidecar()
@@ -373,7 +375,11 @@ public sealed class CaptureSession : ReceiveActor
             c.KernelReceived,
             c.KernelDropped,
             c.InterfaceDropped,
-            [.. files]);
+            [.. files])
+        {
+            Restarts = c.Restarts,
+            Gaps = LinkGaps.ToCaptureGaps(c, _stoppedAt ?? DateTimeOffset.UtcNow),
+        };
     }
 
     private StopReason ToStopReason(CaptureEndReason reason) => reason switch
