@@ -16,7 +16,8 @@ public sealed class StatusRestartsAndGapsTests : CapturectlTest
             Restarts = 2,
             Gaps = [new CaptureGap(DownAt, DownAt.AddSeconds(3.1), "link-down"), new CaptureGap(DownAt.AddSeconds(60), DownAt.AddSeconds(65), "link-down")],
         };
-        return running with { Interfaces = [row, Statuses.Interface(CaptureState.Running, 5, null) with { Interface = "eth1" }] };
+        var waiting = Statuses.Interface(CaptureState.Running, 5, null) with { Interface = "eth1", Error = "eth1: link down since 19:03:00 UTC, waiting for it to come back" };
+        return running with { Interfaces = [row, waiting] };
     }
 
     [Fact]
@@ -35,6 +36,7 @@ public sealed class StatusRestartsAndGapsTests : CapturectlTest
         Assert.Contains("gap eth0 2026-11-24 19:01:02Z .. 2026-11-24 19:01:05Z (3.1 s, link-down)", result.Out);
         Assert.Contains("gap eth0 2026-11-24 19:02:02Z .. 2026-11-24 19:02:07Z (5.0 s, link-down)", result.Out);
         Assert.DoesNotContain("gap eth1", result.Out);
+        Assert.Contains("eth1: link down since 19:03:00 UTC, waiting for it to come back", result.Out);
     }
 
     [Fact]
