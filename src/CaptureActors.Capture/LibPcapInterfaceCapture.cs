@@ -29,6 +29,9 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
 {
     private static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Gaps kept per interface (about 100 bytes each on the wire), newest last.</summary>
+    internal const int MaxGaps = 100;
+
     private readonly LibPcapLiveDevice _device;
     private readonly InterfaceCaptureRequest _request;
     private readonly IntPtr _handle;
@@ -388,7 +391,10 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         long since = Volatile.Read(ref _linkDownSinceTicks);
         if (since != 0)
         {
-            Volatile.Write(ref _gaps, [.. _gaps, new LinkGap(new DateTimeOffset(since, TimeSpan.Zero), DateTimeOffset.UtcNow)]);
+            // The newest MaxGaps only: a link flapping for days must not grow the status past a remote frame;
+            // the restart count still counts every one.
+            var gap = new LinkGap(new DateTimeOffset(since, TimeSpan.Zero), DateTimeOffset.UtcNow);
+            Volatile.Write(ref _gaps, [.. _gaps.AsSpan(Math.Max(0, _gaps.Length - (MaxGaps - 1))), gap]);
             Volatile.Write(ref _linkDownSinceTicks, 0);
         }
     }
