@@ -14,7 +14,8 @@ internal static class ProtocolSamples
     private static readonly CaptureOptions Options = new(["eth1"], "tcp port 443", 9000, 8L << 20, TimeSpan.FromSeconds(45), 4, false, true, true, true);
 
     private static readonly InterfaceCaptureStatus EthStatus = new(
-        "eth0", CaptureState.Stopped, "ops-7_eth0_20261124T140307_0003.pcap", 12_345_678, 100_200, 100_150, 12_000_000, 200_400, 37, 2, 3, StopReason.DurationReached, "kernel buffer overran twice");
+        "eth0", CaptureState.Stopped, "ops-7_eth0_20261124T140307_0003.pcap", 12_345_678, 100_200, 100_150, 12_000_000, 200_400, 37, 2, 3, StopReason.DurationReached, "kernel buffer overran twice",
+        1, [new CaptureGap(Started.AddMinutes(3), Started.AddMinutes(3).AddSeconds(4.2), "link-down")]);
 
     private static readonly CaptureStatus Status = new(
         "ops-7", CaptureState.Stopped, "c-20261124-140307", Owner, true, Settings, Started, Started.AddMinutes(90), TimeSpan.FromMinutes(90) + TimeSpan.FromMilliseconds(17),
