@@ -206,7 +206,15 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         try
         {
             ReadStats();
-            EndOpenGap();
+            if (reason == CaptureEndReason.InterfaceGone)
+            {
+                // Deleting an interface takes it down first: that is its end (interface-gone), not a gap in the capture.
+                Volatile.Write(ref _linkDownSinceTicks, 0);
+            }
+            else
+            {
+                EndOpenGap(); // stopped while the link was down: the stretch up to the stop is a gap
+            }
             try
             {
                 CloseCurrentSegment();

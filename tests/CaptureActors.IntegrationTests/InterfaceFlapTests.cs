@@ -131,6 +131,9 @@ public sealed class InterfaceFlapTests(Xunit.Abstractions.ITestOutputHelper outp
 
         var status = Ctl.Json("packetcapture", "status");
         Assert.Equal("interface-gone", status.GetProperty("stopReason").GetString());
+        var row = Assert.Single(status.GetProperty("interfaces").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("gaps").ValueKind); // a deletion is an end, not a gap
+        Assert.Equal(0, row.GetProperty("restarts").GetInt32());
         Assert.Equal(25, Tcpdump.ReadPackets(Assert.Single(Files(lab.HostInterface))).Count);
         output.WriteLine($"capturectl exit {result.ExitCode}: {result.StandardOutput}");
     }
