@@ -381,9 +381,10 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     /// <summary>The link went down: the current segment is finished (valid, hashed) and no file is open until it is back.</summary>
     private void LinkDown()
     {
-        Volatile.Write(ref _linkDownSinceTicks, DateTimeOffset.UtcNow.UtcTicks);
+        long since = DateTimeOffset.UtcNow.UtcTicks;
         CloseCurrentSegment();
         Volatile.Write(ref _currentFile, null);
+        Volatile.Write(ref _linkDownSinceTicks, since); // last: a reader that sees it sees no open file too
     }
 
     /// <summary>The link is back: the gap is recorded, the restart counted, and capturing goes on in the next segment.</summary>
