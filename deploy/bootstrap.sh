@@ -17,7 +17,7 @@ log() { printf 'bootstrap: %s\n' "$*" >&2; }
 # for network namespaces, util-linux for setpriv. dnsmasq-base: the dnsmasq binary alone (no system service, nothing
 # bound to port 53) for the tests' own DNS server on a random loopback port (smtpping's MX lookups). tmux: the tests
 # drive `capturectl shell` in a pseudo-terminal.
-packages=(libpcap0.8 tcpdump tshark iproute2 util-linux dnsmasq-base tmux openssl)
+packages=(libpcap0.8 tcpdump tshark iproute2 util-linux dnsmasq-base tmux openssl nftables)
 # The web page's browser tests (capturectl serve) drive headless Chromium through chromedriver.
 packages+=(chromium chromium-driver)
 # bench/capture-perf.sh also needs /usr/bin/time (dumpcap and capinfos come with tshark).

@@ -97,6 +97,9 @@ public interface IInterfaceCapture : IDisposable
 /// <param name="CurrentFileSize">Its size, flushed or not.</param>
 /// <param name="FileSizeTotal">Bytes in every segment of this capture that still exists.</param>
 /// <param name="Segments">Segments started so far.</param>
+/// <param name="Restarts">Times the capture resumed after its link had gone down (each in a new segment).</param>
+/// <param name="Gaps">The finished link-down stretches, oldest first (the newest 100); null when there was none.</param>
+/// <param name="LinkDownSince">While the link is down: since when (no file is open then); null while it is up.</param>
 public readonly record struct InterfaceCounters(
     long PacketsCaptured,
     long PacketsWritten,
@@ -107,7 +110,10 @@ public readonly record struct InterfaceCounters(
     string? CurrentFile,
     long CurrentFileSize,
     long FileSizeTotal,
-    int Segments);
+    int Segments,
+    int Restarts = 0,
+    IReadOnlyList<LinkGap>? Gaps = null,
+    DateTimeOffset? LinkDownSince = null);
 
 public enum CaptureEndReason
 {

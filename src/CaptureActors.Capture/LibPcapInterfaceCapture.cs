@@ -13,10 +13,24 @@ namespace CaptureActors.Capture;
 /// The handle is non-blocking and the loop polls its selectable fd itself, together with an eventfd that
 /// <see cref="Stop"/> signals: with TPACKET_V3 a blocking pcap_next_ex waits forever while no packet arrives
 /// (the read timeout only runs once a block holds a packet), so it would neither flush nor see the deadline.
+/// <para>
+/// Link flaps, as measured with libpcap 1.10.3 on a veth (Linux 6.18, TPACKET_V3, non-blocking):
+/// <c>ip link set X down</c> raises POLLERR once on the selectable fd (the packet socket's ENETDOWN); pcap_next_ex
+/// reads it, keeps the handle and returns 0 (it does not report PCAP_ERROR_IFACE_NOT_UP, nor ENETDOWN to us), and
+/// after <c>ip link set X up</c> the kernel re-hooks the socket and packets flow on the same handle.
+/// <c>ip link del X</c> raises POLLERR and pcap_next_ex returns PCAP_ERROR (-1) with "The interface disappeared"
+/// (libpcap's own SIOCGIFINDEX check, ENODEV; never ENXIO here). So the handle needs no reopening: the loop watches the
+/// link state itself (on POLLERR and on every tick while up; with <see cref="LinkBackoff"/> while down, never spinning),
+/// closes the current segment when the link goes down, and opens the next one when it is up again (or a packet arrives),
+/// recording the gap and counting the restart.
+/// </para>
 /// </remarks>
 internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
 {
     private static readonly TimeSpan DefaultFlushInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Gaps kept per interface (about 100 bytes each on the wire), newest last.</summary>
+    internal const int MaxGaps = 100;
 
     private readonly LibPcapLiveDevice _device;
     private readonly InterfaceCaptureRequest _request;
@@ -52,6 +66,9 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private long _closedSegmentsSize;
     private int _segments = 1;
     private string? _currentFile;
+    private int _restarts;
+    private LinkGap[] _gaps = [];
+    private long _linkDownSinceTicks; // UTC ticks since the link is down; 0 while it is up
 
     private LibPcapInterfaceCapture(LibPcapLiveDevice device, InterfaceCaptureRequest request, PcapFileWriter writer, int linkType, int selectableFd, int stopEvent)
     {
@@ -125,7 +142,10 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             Volatile.Read(ref _currentFile),
             Volatile.Read(ref _currentFileSize),
             Volatile.Read(ref _closedSegmentsSize) + Volatile.Read(ref _currentFileSize),
-            Volatile.Read(ref _segments));
+            Volatile.Read(ref _segments),
+            Volatile.Read(ref _restarts),
+            Volatile.Read(ref _gaps) is { Length: > 0 } gaps ? gaps : null,
+            Volatile.Read(ref _linkDownSinceTicks) is var since and not 0 ? new DateTimeOffset(since, TimeSpan.Zero) : null);
     }
 
     public void Stop()
@@ -192,6 +212,15 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         try
         {
             ReadStats();
+            if (reason == CaptureEndReason.InterfaceGone)
+            {
+                // Deleting an interface takes it down first: that is its end (interface-gone), not a gap in the capture.
+                Volatile.Write(ref _linkDownSinceTicks, 0);
+            }
+            else
+            {
+                EndOpenGap(); // stopped while the link was down: the stretch up to the stop is a gap
+            }
             try
             {
                 CloseCurrentSegment();
@@ -239,6 +268,10 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         // A scheduled start: the device is open already, packets stamped before the common instant are not written.
         long startAtMicroseconds = _request.StartAt is { } startAt ? startAt.ToUnixTimeMilliseconds() * 1000 + startAt.Microsecond : long.MinValue;
         LibPcapNative.PollFd* fds = stackalloc LibPcapNative.PollFd[2];
+        bool watchLink = _request.Interface != "any";
+        bool linkDown = false;
+        var backoff = new LinkBackoff();
+        long nextLinkCheck = watchLink ? start + tickTicks : long.MaxValue;
 
         while (true)
         {
@@ -253,6 +286,15 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
                 if (header->Seconds * 1_000_000 + header->Microseconds < startAtMicroseconds)
                 {
                     continue;
+                }
+
+                if (linkDown)
+                {
+                    // A packet proves the link is back before the next look at its state.
+                    LinkUp();
+                    linkDown = false;
+                    backoff.Reset();
+                    nextLinkCheck = Stopwatch.GetTimestamp() + tickTicks;
                 }
 
                 int capturedLength = (int)Math.Min(header->CapturedLength, (uint)snap);
@@ -279,12 +321,17 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             }
             else if (rc == LibPcapNative.Timeout)
             {
-                // Nothing ready: sleep until the socket has data or an error, Stop signals, or the next tick.
+                // Nothing ready: sleep until the socket has data or an error, Stop signals, or the next tick
+                // (while the link is down: the next look at the link state, which backs off up to 5 s).
                 fds[0] = new LibPcapNative.PollFd { Fd = _selectableFd, Events = LibPcapNative.PollIn };
                 fds[1] = new LibPcapNative.PollFd { Fd = _stopEvent, Events = LibPcapNative.PollIn };
-                long wait = Math.Min(nextTick, deadline) - Stopwatch.GetTimestamp();
-                int timeout = wait <= 0 ? 0 : (int)Math.Min(pollMilliseconds, (wait * 1000 / Stopwatch.Frequency) + 1);
+                long wait = Math.Min(linkDown ? nextLinkCheck : nextTick, deadline) - Stopwatch.GetTimestamp();
+                int timeout = wait <= 0 ? 0 : (int)Math.Min(linkDown ? int.MaxValue : pollMilliseconds, (wait * 1000 / Stopwatch.Frequency) + 1);
                 LibPcapNative.Poll(fds, 2, timeout);
+                if (watchLink && (fds[0].ReturnedEvents & LibPcapNative.PollErr) != 0)
+                {
+                    nextLinkCheck = 0; // ENETDOWN or the interface vanished: look at the link now
+                }
             }
             else
             {
@@ -306,9 +353,70 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
                 if (now >= nextFlush)
                 {
                     nextFlush = now + flushTicks;
-                    _writer.Flush();
+                    if (!linkDown)
+                    {
+                        _writer.Flush();
+                    }
                 }
             }
+
+            if (now >= nextLinkCheck)
+            {
+                switch (InterfaceLinkState.Read(_request.Interface))
+                {
+                    case LinkState.Gone:
+                        return (CaptureEndReason.InterfaceGone, $"{_request.Interface}: the interface disappeared");
+                    case LinkState.Down:
+                        if (!linkDown)
+                        {
+                            LinkDown();
+                            linkDown = true;
+                        }
+
+                        nextLinkCheck = now + (long)(backoff.Next().TotalSeconds * Stopwatch.Frequency);
+                        break;
+                    default:
+                        if (linkDown)
+                        {
+                            LinkUp();
+                            linkDown = false;
+                            backoff.Reset();
+                        }
+
+                        nextLinkCheck = now + tickTicks;
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The link went down: the current segment is finished (valid, hashed) and no file is open until it is back.</summary>
+    private void LinkDown()
+    {
+        long since = DateTimeOffset.UtcNow.UtcTicks;
+        CloseCurrentSegment();
+        Volatile.Write(ref _currentFile, null);
+        Volatile.Write(ref _linkDownSinceTicks, since); // last: a reader that sees it sees no open file too
+    }
+
+    /// <summary>The link is back: the gap is recorded, the restart counted, and capturing goes on in the next segment.</summary>
+    private void LinkUp()
+    {
+        OpenNextSegment();
+        EndOpenGap();
+        Volatile.Write(ref _restarts, _restarts + 1);
+    }
+
+    private void EndOpenGap()
+    {
+        long since = Volatile.Read(ref _linkDownSinceTicks);
+        if (since != 0)
+        {
+            // The newest MaxGaps only: a link flapping for days must not grow the status past a remote frame;
+            // the restart count still counts every one.
+            var gap = new LinkGap(new DateTimeOffset(since, TimeSpan.Zero), DateTimeOffset.UtcNow);
+            Volatile.Write(ref _gaps, [.. _gaps.AsSpan(Math.Max(0, _gaps.Length - (MaxGaps - 1))), gap]);
+            Volatile.Write(ref _linkDownSinceTicks, 0);
         }
     }
 
@@ -323,6 +431,12 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private void Rotate()
     {
         CloseCurrentSegment();
+        OpenNextSegment();
+    }
+
+    /// <summary>Creates the next segment's file and deletes the oldest finished ones beyond the ring.</summary>
+    private void OpenNextSegment()
+    {
         int next = _sequence + 1;
         _writer = CreateWriter(_request, next, _linkType);
         _writerClosed = false;

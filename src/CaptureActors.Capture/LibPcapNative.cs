@@ -78,6 +78,7 @@ internal static unsafe partial class LibPcapNative
     public static partial int SelectableFd(IntPtr pcap);
 
     public const short PollIn = 0x1;
+    public const short PollErr = 0x8;
 
     /// <summary>struct pollfd.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -432,7 +432,9 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
             counters.InterfaceDropped,
             counters.Segments,
             state.Result is { } result ? ToStopReason(result.Reason) : null,
-            state.Error);
+            state.Error ?? LinkGaps.Waiting(state.Name, counters),
+            counters.Restarts,
+            LinkGaps.ToCaptureGaps(counters, _stoppedAt ?? DateTimeOffset.UtcNow));
     }
 
     private void WriteSidecar()
@@ -477,7 +479,11 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
             c.KernelReceived,
             c.KernelDropped,
             c.InterfaceDropped,
-            [.. files]));
+            [.. files])
+        {
+            Restarts = c.Restarts,
+            Gaps = LinkGaps.ToCaptureGaps(c, _stoppedAt ?? DateTimeOffset.UtcNow),
+        });
     }
 
     private StopReason ToStopReason(CaptureEndReason reason) => reason switch

@@ -44,7 +44,14 @@ public sealed record SidecarInterface(
     long KernelReceived,
     long KernelDropped,
     long InterfaceDropped,
-    IReadOnlyList<SidecarFile> Files);
+    IReadOnlyList<SidecarFile> Files)
+{
+    /// <summary>Times this interface resumed after its link had gone down.</summary>
+    public int Restarts { get; init; }
+
+    /// <summary>Stretches in which this interface captured nothing (link down), oldest first; null when none.</summary>
+    public IReadOnlyList<CaptureGap>? Gaps { get; init; }
+}
 
 /// <summary>A finished pcap file.</summary>
 public sealed record SidecarFile(
@@ -84,7 +91,8 @@ public static class CaptureSidecarStatus
             i.Files.Count,
             i.StopReason,
             i.Error,
-            Gaps: sidecar.Gaps ?? []))],
+            i.Restarts,
+            [.. (sidecar.Gaps ?? []).Concat(i.Gaps ?? []).OrderBy(g => g.From)]))],
         Restarts: sidecar.Restarts);
 
     /// <summary>The most recently started capture recorded in <paramref name="captureDirectory"/>, or null.</summary>

@@ -14,6 +14,7 @@ public static class StatusRenderer
         if (status.Interfaces.Count > 0)
         {
             rows.Add(Table(status));
+            rows.AddRange(GapsRenderer.Lines(status).Select(line => new Text(line)));
         }
 
         if (status.Disk is { } disk)
@@ -83,10 +84,11 @@ public static class StatusRenderer
 
     public static Table Table(CaptureStatus status)
     {
-        var table = new Table().AddColumns("Interface", "State", "Elapsed", "File", "Size", "Packets", "Drops");
+        var table = new Table().AddColumns("Interface", "State", "Elapsed", "File", "Size", "Packets", "Drops", "Restarts");
         table.Columns[4].RightAligned();
         table.Columns[5].RightAligned();
         table.Columns[6].RightAligned();
+        table.Columns[7].RightAligned();
         foreach (var row in status.Interfaces)
         {
             var state = TextFormat.State(row.State) + (row.StopReason is { } reason ? $" ({reason.ToText()})" : "");
@@ -97,7 +99,8 @@ public static class StatusRenderer
                 Markup.Escape(row.CurrentFile is { } file ? Path.GetFileName(file) : "-"),
                 ByteSize.Format(row.FileSizeBytes),
                 TextFormat.Number(row.PacketsWritten),
-                TextFormat.Number(row.KernelDropped + row.InterfaceDropped));
+                TextFormat.Number(row.KernelDropped + row.InterfaceDropped),
+                TextFormat.Number(row.Restarts));
         }
 
         return table;
