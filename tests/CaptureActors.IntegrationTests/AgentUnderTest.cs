@@ -14,6 +14,9 @@ namespace CaptureActors.IntegrationTests;
 public sealed class AgentUnderTest : IDisposable
 {
     public const string Node = "bad-input";
+
+    /// <summary>The agent's audit log in its data directory (capture-agent.audit.path empty).</summary>
+    public const string AuditLogName = "audit.log";
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     private readonly TempDirectory _root = new("ca-wire-");
@@ -72,7 +75,10 @@ public sealed class AgentUnderTest : IDisposable
         throw new TimeoutException($"the agent did not log '{text}' within {Bound}; its log:\n{Process.StandardError}");
     }
 
-    /// <summary>Every file under the data directory with its SHA-256, size and modification time.</summary>
+    /// <summary>
+    /// Every file under the data directory with its SHA-256, size and modification time — except the audit log, which
+    /// is meant to grow with every refusal (docs/authorization.md).
+    /// </summary>
     public IReadOnlyDictionary<string, string> Fingerprint()
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -85,6 +91,11 @@ public sealed class AgentUnderTest : IDisposable
         {
             var info = new FileInfo(file);
             var relative = Path.GetRelativePath(DataDirectory, file);
+            if (relative == AuditLogName)
+            {
+                continue;
+            }
+
             result[relative] = info.Attributes.HasFlag(FileAttributes.Directory)
                 ? "dir"
                 : $"{Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))} {info.Length} {info.LastWriteTimeUtc:O}";

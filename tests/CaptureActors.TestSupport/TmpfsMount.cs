@@ -9,7 +9,7 @@ public sealed class TmpfsMount : IDisposable
     public TmpfsMount(int sizeBytes)
     {
         Privilege.Require();
-        ProcessRunner.Run("mount", "-t", "tmpfs", "-o", $"size={sizeBytes}", "tmpfs", _directory.Path).EnsureSuccess("mount tmpfs");
+        ProcessRunner.Run("mount", "-t", "tmpfs", "-o", $"size={sizeBytes},mode=0750", "tmpfs", _directory.Path).EnsureSuccess("mount tmpfs");
         _mounted = true;
     }
 
