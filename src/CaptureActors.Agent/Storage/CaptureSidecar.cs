@@ -92,8 +92,12 @@ public static class CaptureSidecarStatus
             i.StopReason,
             i.Error,
             i.Restarts,
-            [.. (sidecar.Gaps ?? []).Concat(i.Gaps ?? []).OrderBy(g => g.From)]))],
+            GapsOf(sidecar, i)))],
         Restarts: sidecar.Restarts);
+
+    /// <summary>The agent-restart gaps of the capture and the link-down gaps of the interface, oldest first; null when none.</summary>
+    private static IReadOnlyList<CaptureGap>? GapsOf(CaptureSidecar sidecar, SidecarInterface entry) =>
+        (sidecar.Gaps ?? []).Concat(entry.Gaps ?? []).OrderBy(g => g.From).ToList() is { Count: > 0 } gaps ? gaps : null;
 
     /// <summary>The most recently started capture recorded in <paramref name="captureDirectory"/>, or null.</summary>
     public static CaptureSidecar? Newest(string captureDirectory) =>
