@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 
 namespace CaptureActors.Protocol.Security;
 
@@ -17,30 +18,19 @@ public static class TlsDownloadStreams
     {
         ArgumentNullException.ThrowIfNull(tls);
         var context = SslStreamCertificateContext.Create(tls.Credentials.Certificate, additionalCertificates: null, offline: true);
-        return async (socket, cancellationToken) =>
-        {
-            string? refusal = null;
-            var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-            try
-            {
-                await stream.AuthenticateAsServerAsync(
-                    new SslServerAuthenticationOptions
-                    {
-                        ServerCertificateContext = context,
-                        ClientCertificateRequired = true,
-                        CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                        RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                            tls.Accept(certificate, errors & ~SslPolicyErrors.RemoteCertificateChainErrors, out refusal),
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                return stream;
-            }
-            catch (Exception e) when (e is AuthenticationException or IOException)
-            {
-                await stream.DisposeAsync().ConfigureAwait(false);
-                throw new TlsRefusedException($"TLS handshake failed: {refusal ?? e.Message}", e);
-            }
-        };
+        return (socket, cancellationToken) => HandshakeAsync(
+            socket,
+            "TLS handshake",
+            (stream, validate) => stream.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = context,
+                    ClientCertificateRequired = true,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    RemoteCertificateValidationCallback = validate,
+                },
+                cancellationToken),
+            tls);
     }
 
     /// <summary>The console's side: presents its certificate and checks the agent's (and its name, when configured).</summary>
@@ -49,30 +39,42 @@ public static class TlsDownloadStreams
         ArgumentNullException.ThrowIfNull(tls);
         ArgumentNullException.ThrowIfNull(host);
         var context = SslStreamCertificateContext.Create(tls.Credentials.Certificate, additionalCertificates: null, offline: true);
-        return async (socket, cancellationToken) =>
+        return (socket, cancellationToken) => HandshakeAsync(
+            socket,
+            $"TLS handshake with {host}",
+            (stream, validate) => stream.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = host,
+                    ClientCertificateContext = context,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    RemoteCertificateValidationCallback = validate,
+                },
+                cancellationToken),
+            tls);
+    }
+
+    /// <summary>
+    /// Wraps <paramref name="socket"/> in TLS with <paramref name="authenticate"/> (server or client side), checking the
+    /// peer with <see cref="MutualTlsSetup.Accept"/> (our CA only, not the machine's store); a failed handshake disposes
+    /// the stream and throws <see cref="TlsRefusedException"/> naming why.
+    /// </summary>
+    private static async ValueTask<Stream> HandshakeAsync(
+        Socket socket, string what, Func<SslStream, RemoteCertificateValidationCallback, Task> authenticate, MutualTlsSetup tls)
+    {
+        string? refusal = null;
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
         {
-            string? refusal = null;
-            var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-            try
-            {
-                await stream.AuthenticateAsClientAsync(
-                    new SslClientAuthenticationOptions
-                    {
-                        TargetHost = host,
-                        ClientCertificateContext = context,
-                        CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                        RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                            tls.Accept(certificate, errors & ~SslPolicyErrors.RemoteCertificateChainErrors, out refusal),
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                return stream;
-            }
-            catch (Exception e) when (e is AuthenticationException or IOException)
-            {
-                await stream.DisposeAsync().ConfigureAwait(false);
-                throw new TlsRefusedException($"TLS handshake with {host} failed: {refusal ?? e.Message}", e);
-            }
-        };
+            await authenticate(stream, (_, certificate, _, errors) =>
+                tls.Accept(certificate, errors & ~SslPolicyErrors.RemoteCertificateChainErrors, out refusal)).ConfigureAwait(false);
+            return stream;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new TlsRefusedException($"{what} failed: {refusal ?? e.Message}", e);
+        }
     }
 }
 
