@@ -63,15 +63,27 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
         return Views.Settings(report.Node, report.Settings);
     }
 
+    /// <summary>The form read once per node (each node with its own interfaces); every problem lands in <paramref name="problems"/> by field.</summary>
+    private static Dictionary<string, CaptureOptions> ReadForm(
+        IEnumerable<WebNode> nodes,
+        SettingsForm form,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? interfaces,
+        out Dictionary<string, List<string>> problems)
+    {
+        var found = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var options = nodes.ToDictionary(
+            n => n.Name,
+            n => SettingsFormReader.Read(form, interfaces?.GetValueOrDefault(n.Name), found),
+            StringComparer.Ordinal);
+        problems = found;
+        return options;
+    }
+
     /// <summary>One capture (one id) on the chosen nodes at a common instant, detached: it runs on when the browser closes.</summary>
     public async Task<ActionResult> StartAsync(StartRequest request)
     {
         var nodes = Choose(request.Nodes);
-        var problems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var options = nodes.ToDictionary(
-            n => n.Name,
-            n => SettingsFormReader.Read(request.Settings, request.Interfaces?.GetValueOrDefault(n.Name), problems),
-            StringComparer.Ordinal);
+        var options = ReadForm(nodes, request.Settings, request.Interfaces, out var problems);
         if (problems.Count > 0)
         {
             return Refused(problems);
@@ -132,11 +144,7 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
     public async Task<ActionResult> UpdateSetupAsync(SetupRequest request)
     {
         var nodes = Choose(request.Nodes);
-        var problems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var options = nodes.ToDictionary(
-            n => n.Name,
-            n => SettingsFormReader.Read(request.Settings, request.Interfaces?.GetValueOrDefault(n.Name), problems),
-            StringComparer.Ordinal);
+        var options = ReadForm(nodes, request.Settings, request.Interfaces, out var problems);
         if (problems.Count > 0)
         {
             return Refused(problems);
