@@ -98,10 +98,20 @@ public sealed class AgentUnderTest : IDisposable
 
             result[relative] = info.Attributes.HasFlag(FileAttributes.Directory)
                 ? "dir"
-                : $"{Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file)))} {info.Length} {info.LastWriteTimeUtc:O}";
+                : $"{Convert.ToHexString(HashShared(file))} {info.Length} {info.LastWriteTimeUtc:O}";
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// SHA-256 of a file opened with FileShare.ReadWrite: .NET then takes no flock of its own, so a file the agent holds
+    /// locked (capture.lock while a capture ends) is read instead of failing with "used by another process".
+    /// </summary>
+    private static byte[] HashShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return SHA256.HashData(stream);
     }
 
     public static string Describe(IReadOnlyDictionary<string, string> fingerprint)
