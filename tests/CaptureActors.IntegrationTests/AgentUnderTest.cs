@@ -96,8 +96,8 @@ public sealed class AgentUnderTest : IDisposable
                 continue;
             }
 
-            result[relative] = info.Attributes.HasFlag(FileAttributes.Directory)
-                ? "dir"
+            result[relative] = info.Attributes.HasFlag(FileAttributes.Directory) ? "dir"
+                : relative == LockFileName ? $"lock {info.Length} {info.LastWriteTimeUtc:O}"
                 : $"{Convert.ToHexString(HashShared(file))} {info.Length} {info.LastWriteTimeUtc:O}";
         }
 
@@ -105,9 +105,13 @@ public sealed class AgentUnderTest : IDisposable
     }
 
     /// <summary>
-    /// SHA-256 of a file opened with FileShare.ReadWrite: .NET then takes no flock of its own, so a file the agent holds
-    /// locked (capture.lock while a capture ends) is read instead of failing with "used by another process".
+    /// The capture lock is empty and held with flock(LOCK_EX) while a capture runs or ends. .NET takes flock(LOCK_SH) on
+    /// every open it makes, whatever the FileShare, so reading it then fails with "used by another process"; the
+    /// fingerprint records its presence, size and time instead of its hash.
     /// </summary>
+    private const string LockFileName = "capture.lock";
+
+    /// <summary>SHA-256 of a file the agent may have open for writing.</summary>
     private static byte[] HashShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
