@@ -127,7 +127,9 @@ up() {
   for ((i = 1; i <= n; i++)); do
     port=$((base_port + i))
     until port_open "$port"; do
-      agent_pid "$i" >/dev/null || { log "agent lab$i exited; its log:"; tail -n 20 "$lab_dir/lab$i.log" >&2; false; }
+      # Alive is enough here: just after the fork the child may still be the shell (or setsid/nohup) about to exec
+      # the agent, whose command line agent_pid would not recognise yet.
+      kill -0 "$(<"$lab_dir/lab$i.pid")" 2>/dev/null || { log "agent lab$i exited; its log:"; tail -n 20 "$lab_dir/lab$i.log" >&2; false; }
       ((SECONDS < deadline)) || { log "agent lab$i does not accept TCP on port $port after ${start_timeout}s"; false; }
       sleep 0.2
     done
