@@ -102,6 +102,16 @@ public sealed class SafeWireTests(AgentUnderTest agent, ITestOutputHelper output
     }
 
     [PrivilegedFact]
+    public async Task The_guards_replace_Akkas_serializers_in_the_configuration_without_override_warnings()
+    {
+        Privilege.Require();
+        using var forger = new WireForger();
+        await forger.ResolveAgentAsync(agent.Port);
+
+        Assert.DoesNotContain("are being overriden", agent.Process.StandardError, StringComparison.Ordinal);
+    }
+
+    [PrivilegedFact]
     public async Task The_trusted_path_still_resolves_for_a_peer_that_was_refused_a_moment_before()
     {
         Privilege.Require();

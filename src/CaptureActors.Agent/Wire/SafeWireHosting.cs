@@ -28,11 +28,23 @@ public static class SafeWireHosting
     public const int MessageContainerId = 6;
     public const int MiscMessageId = 16;
 
+    /// <summary>
+    /// Registers the guards under the names Akka gives those serializers (<c>akka.actor.serializers</c>), so the guard
+    /// replaces the original in the configuration itself. Registering them as hosting serializers instead made Akka log
+    /// ten "serializer overridden" warnings on every start.
+    /// </summary>
     public static AkkaConfigurationBuilder AddSafeWire(this AkkaConfigurationBuilder builder) =>
-        builder
-            .WithCustomSerializer("json", [], system => new RefusedSerializer(system, NewtonsoftJsonId, "Newtonsoft JSON with type names"))
-            .WithCustomSerializer("proto", [], system => new RefusedSerializer(system, ProtobufByClassNameId, "protobuf by class name"))
-            .WithCustomSerializer("daemon-create", [], system => new RefusedSerializer(system, DaemonCreateId, "remote deployment"))
-            .WithCustomSerializer("akka-containers", [typeof(ActorSelectionMessage)], system => new SelectionGuardSerializer(system))
-            .WithCustomSerializer("akka-misc", [], system => new MiscMessageGuardSerializer(system));
+        builder.AddHocon(
+            $$"""
+            akka.actor.serializers {
+              json = "{{TypeName<RefusedJsonSerializer>()}}"
+              proto = "{{TypeName<RefusedProtobufSerializer>()}}"
+              daemon-create = "{{TypeName<RefusedDeploymentSerializer>()}}"
+              akka-containers = "{{TypeName<SelectionGuardSerializer>()}}"
+              akka-misc = "{{TypeName<MiscMessageGuardSerializer>()}}"
+            }
+            """,
+            HoconAddMode.Prepend);
+
+    private static string TypeName<T>() => $"{typeof(T).FullName}, {typeof(T).Assembly.GetName().Name}";
 }

@@ -9,6 +9,7 @@ namespace CaptureActors.Console.Agent;
 /// The host of capturectl's own ActorSystem, embedded agent or remote console alike: Akka logs warnings and errors
 /// only, through Microsoft.Extensions.Logging to stderr (stdout stays clean for <c>--json</c>); SIGINT/SIGTERM are
 /// left to capturectl; <c>hocon/capturectl.hocon</c> applies first.
+/// Akka.Remote's transport logging is left out (<see cref="ConsoleAkkaLogger"/>).
 /// </summary>
 public static class ConsoleHost
 {
@@ -28,9 +29,10 @@ public static class ConsoleHost
                     loggers.LogLevel = Akka.Event.LogLevel.WarningLevel;
                     loggers.LogConfigOnStart = false;
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<ConsoleAkkaLogger>();
                 })
-                .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "capturectl.hocon"), HoconAddMode.Prepend);
+                .AddHoconFile(Path.Combine(AppContext.BaseDirectory, "capturectl.hocon"), HoconAddMode.Prepend)
+                .AddHocon($"akka.stdout-logger-class = \"{typeof(ConsoleStandardOutLogger).AssemblyQualifiedName}\"", HoconAddMode.Prepend);
             configure(akka);
         });
 

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Akka.Actor;
+using Akka.DependencyInjection;
+using Akka.Dispatch;
+using Akka.Event;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using AkkaLogLevel = Akka.Event.LogLevel;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace CaptureActors.Console.Agent;
+
+/// <summary>
+/// capturectl's Akka logger: Akka's log events to Microsoft.Extensions.Logging (stderr), without Akka.Remote's
+/// transport logging. A refused TLS handshake, a refused or unreachable address and a gated association each came
+/// with a stack trace or three, printed before capturectl's own one line that names the node and the cause; they are
+/// left out unless <c>CAPTURE_LOG_REMOTING=1</c> asks for them. Akka's own log filter (LogFilterSetup) is applied only
+/// by loggers that evaluate it, which Akka.Hosting's logger factory logger does not, hence this logger.
+/// </summary>
+public sealed class ConsoleAkkaLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
+{
+    public const string RemotingLogVariable = "CAPTURE_LOG_REMOTING";
+
+    /// <summary>Log sources of Akka.Remote's transport and endpoint actors (the name before the system in parentheses).</summary>
+    private static readonly Regex RemotingSources = new(
+        @"^(TcpTransport|TcpClientHandler|TcpServerHandler|remoting|AkkaProtocolManager) \(|/system/(endpointManager|transports)/",
+        RegexOptions.CultureInvariant);
+
+    public ConsoleAkkaLogger()
+    {
+        var logger = DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>().CreateLogger("capturectl");
+        var showRemoting = Environment.GetEnvironmentVariable(RemotingLogVariable) == "1";
+
+        Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
+        Receive<LogEvent>(e =>
+        {
+            if (showRemoting || !IsRemotingTransport(e.LogSource))
+            {
+                logger.Log(ToLevel(e.LogLevel()), "{AkkaEvent}", e);
+            }
+        });
+    }
+
+    public static bool IsRemotingTransport(string? logSource) => logSource is not null && RemotingSources.IsMatch(logSource);
+
+    private static LogLevel ToLevel(AkkaLogLevel level) => level switch
+    {
+        AkkaLogLevel.DebugLevel => LogLevel.Debug,
+        AkkaLogLevel.InfoLevel => LogLevel.Information,
+        AkkaLogLevel.WarningLevel => LogLevel.Warning,
+        _ => LogLevel.Error,
+    };
+}
+
+/// <summary>
+/// Akka's fallback logger with the same filter: Akka switches to it while the actor system shuts down, after
+/// <see cref="ConsoleAkkaLogger"/> has stopped, and a closing connection's transport warning
+/// ("Unable to REMOVE channel … from connection group") landed there after every remote command.
+/// </summary>
+public sealed class ConsoleStandardOutLogger : StandardOutLogger
+{
+    private static readonly bool ShowRemoting = Environment.GetEnvironmentVariable(ConsoleAkkaLogger.RemotingLogVariable) == "1";
+
+    protected override void Log(object message)
+    {
+        if (ShowRemoting || message is not LogEvent e || !ConsoleAkkaLogger.IsRemotingTransport(e.LogSource))
+        {
+            base.Log(message);
+        }
+    }
+}
+
