@@ -74,4 +74,27 @@ public sealed class DataDirectoryGuardTests : IDisposable
         var e = Assert.Throws<UnsafeDataDirectoryException>(() => DataDirectoryGuard.Prepare(file));
         Assert.Equal($"data directory {file} is a file, not a directory", e.Message);
     }
+
+    [Fact]
+    public void Inspect_creates_nothing_and_finds_nothing_wrong_with_a_missing_data_directory()
+    {
+        string data = Path.Combine(_dir.Path, "not-yet");
+
+        Assert.Empty(DataDirectoryGuard.Inspect(data));
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Fact]
+    public void Inspect_refuses_an_existing_world_writable_captures_directory_and_warns_on_a_readable_data_directory()
+    {
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)Convert.ToInt32("755", 8));
+        Assert.Equal(
+            [$"data directory {_dir.Path} has mode 0755: every user may read the captures in it; chmod 0750 {_dir.Path} keeps them to the agent's user and group"],
+            DataDirectoryGuard.Inspect(_dir.Path));
+
+        string captures = Directory.CreateDirectory(Path.Combine(_dir.Path, "captures")).FullName;
+        File.SetUnixFileMode(captures, (UnixFileMode)Convert.ToInt32("777", 8));
+        var e = Assert.Throws<UnsafeDataDirectoryException>(() => DataDirectoryGuard.Inspect(_dir.Path));
+        Assert.StartsWith($"data directory {captures} is writable by every user (mode 0777)", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -47,6 +47,31 @@ public sealed class AgentConnectionTests : CapturectlTest
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task The_embedded_agent_refuses_a_world_writable_data_directory_with_exit_1_and_warns_on_a_readable_one()
+    {
+        using var data = new CaptureActors.TestSupport.TempDirectory("capturectl-embedded-");
+        var connector = new NodeAgentConnector(new EmbeddedAgentConnector(() => new NoCaptureEngine(), warnings: new StringWriter()), new RemoteAgentConnector());
+        File.SetUnixFileMode(data.Path, (UnixFileMode)Convert.ToInt32("777", 8));
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await CapturectlApp.RunAsync(["packetcapture", "status", "--data-dir", data.Path], connector, AppIo.Plain(stdout, stderr), TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Failed, exit);
+        Assert.StartsWith($"capturectl: data directory {data.Path} is writable by every user (mode 0777)", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(data.Path));
+
+        File.SetUnixFileMode(data.Path, (UnixFileMode)Convert.ToInt32("755", 8));
+        var warnings = new StringWriter();
+        var readable = new NodeAgentConnector(new EmbeddedAgentConnector(() => new NoCaptureEngine(), warnings), new RemoteAgentConnector());
+        exit = await CapturectlApp.RunAsync(["packetcapture", "status", "--data-dir", data.Path], readable, AppIo.Plain(new StringWriter(), new StringWriter()), TimeSpan.FromSeconds(10), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Done, exit);
+        Assert.Equal($"capturectl: warning: data directory {data.Path} has mode 0755: every user may read the captures in it; chmod 0750 {data.Path} keeps them to the agent's user and group", warnings.ToString().Trim());
+    }
+
+    [Fact]
     public async Task Unexpected_reply_type_fails_with_exit_1()
     {
         Respond(m => m is GetCaptureStatus ? new FileListing(Statuses.Node, []) : null);

@@ -43,6 +43,11 @@ public sealed class CapturectlCaptureTests : IDisposable
         var read = Tcpdump.ReadPackets(Path.Combine(_ctl.CaptureDirectory, name));
         Assert.Equal(0, read.ExitCode);
         Assert.Equal(500, read.Count);
+        // The embedded agent keeps other users out as capture-agent does: umask 027, so 0750 directories, 0640 files.
+        var privateDirectory = (UnixFileMode)Convert.ToInt32("750", 8);
+        var privateFile = (UnixFileMode)Convert.ToInt32("640", 8);
+        Assert.Equal(privateDirectory, File.GetUnixFileMode(_ctl.CaptureDirectory));
+        Assert.All(Directory.GetFiles(_ctl.CaptureDirectory), f => Assert.Equal(privateFile, File.GetUnixFileMode(f)));
 
         var status = _ctl.Json("packetcapture", "status");
         Assert.Equal("stopped", status.GetProperty("state").GetString());
@@ -51,6 +56,7 @@ public sealed class CapturectlCaptureTests : IDisposable
         using var downloads = new TempDirectory("ca-dl-");
         var download = _ctl.Run("packetcapture", "download", name, "-o", downloads.Path);
         Assert.True(download.ExitCode == 0, download.StandardError);
+        Assert.Equal(privateFile, File.GetUnixFileMode(downloads.File(name)));
         Assert.Equal(File.ReadAllBytes(Path.Combine(_ctl.CaptureDirectory, name)), File.ReadAllBytes(downloads.File(name)));
 
         var delete = _ctl.Run("packetcapture", "delete", name);

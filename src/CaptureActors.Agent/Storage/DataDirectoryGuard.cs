@@ -57,21 +57,49 @@ public static partial class DataDirectoryGuard
                 throw new UnsafeDataDirectoryException($"cannot create data directory {directory}: {e.Message}");
             }
 
-            UnixFileMode mode = File.GetUnixFileMode(directory);
-            if (Problem(directory, mode) is { } refusal)
-            {
-                throw new UnsafeDataDirectoryException(refusal);
-            }
-
-            if (Warning(directory, mode) is { } warning)
-            {
-                warnings.Add(warning);
-            }
-
+            CheckMode(directory, warnings);
             CheckWritable(directory);
         }
 
         return warnings;
+    }
+
+    /// <summary>
+    /// The same checks of the mode for the directories that exist, creating nothing: capturectl's embedded agent, where
+    /// a status or a probe must not create a data directory (nor fail for a user who cannot), and a capture's start
+    /// creates the missing ones under the process's umask 027 (<see cref="RestrictFileCreationMask"/>), that is 0750.
+    /// </summary>
+    /// <exception cref="UnsafeDataDirectoryException">A data or captures directory every user may write.</exception>
+    public static IReadOnlyList<string> Inspect(string dataDirectory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        List<string> warnings = [];
+        if (OperatingSystem.IsWindows())
+        {
+            return warnings;
+        }
+
+        foreach (string directory in new[] { dataDirectory, Path.Combine(dataDirectory, "captures") }.Where(Directory.Exists))
+        {
+            CheckMode(directory, warnings);
+        }
+
+        return warnings;
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void CheckMode(string directory, List<string> warnings)
+    {
+        UnixFileMode mode = File.GetUnixFileMode(directory);
+        if (Problem(directory, mode) is { } refusal)
+        {
+            throw new UnsafeDataDirectoryException(refusal);
+        }
+
+        if (Warning(directory, mode) is { } warning)
+        {
+            warnings.Add(warning);
+        }
     }
 
     /// <summary>Why the agent must not use a directory of this mode; null when it may.</summary>
