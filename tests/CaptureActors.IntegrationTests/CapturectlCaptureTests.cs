@@ -23,6 +23,7 @@ public sealed class CapturectlCaptureTests : IDisposable
     }
 
     [PrivilegedFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public void Attached_capture_on_lo_writes_exactly_the_datagrams_sent_and_the_file_can_be_listed_downloaded_and_deleted()
     {
         Privilege.Require();
