@@ -44,19 +44,7 @@ public sealed class PcapFileReader : IDisposable
 
     /// <summary>Opens <paramref name="path"/> for reading (shared with a writer that may still be appending).</summary>
     /// <exception cref="PcapFormatException">The file has no valid pcap header.</exception>
-    public static PcapFileReader Open(string path)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-        try
-        {
-            return new PcapFileReader(stream, path);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
+    public static PcapFileReader Open(string path) => CaptureFileOpening.Open(path, (stream, name) => new PcapFileReader(stream, name));
 
     /// <summary>Reads pcap from <paramref name="stream"/>; the reader owns and disposes it.</summary>
     public static PcapFileReader Open(Stream stream, string name = "stream") => new(stream, name);

@@ -75,19 +75,7 @@ public sealed class PcapNgReader : IDisposable
 
     /// <summary>Opens <paramref name="path"/> for reading (shared with a writer that may still be appending).</summary>
     /// <exception cref="PcapFormatException">The file does not start with a valid Section Header Block, or an interface block is corrupt.</exception>
-    public static PcapNgReader Open(string path)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-        try
-        {
-            return new PcapNgReader(stream, path);
-        }
-        catch
-        {
-            stream.Dispose();
-            throw;
-        }
-    }
+    public static PcapNgReader Open(string path) => CaptureFileOpening.Open(path, (stream, name) => new PcapNgReader(stream, name));
 
     /// <summary>Reads pcapng from a seekable <paramref name="stream"/>; the reader owns and disposes it.</summary>
     public static PcapNgReader Open(Stream stream, string name = "stream")
