@@ -82,4 +82,16 @@ public sealed class CheckFilterCommandTests : CapturectlTest
         Assert.Contains("Required argument missing for command: 'check-filter'", result.Error, StringComparison.Ordinal);
         Assert.Equal(0, Connector.Connections);
     }
+
+    [Fact]
+    public async Task A_filter_over_the_length_limit_is_a_usage_error_in_the_protocols_words_and_no_node_is_asked()
+    {
+        var filter = new string('x', CaptureSettings.MaxFilterLength + 1);
+
+        var result = await Run("packetcapture", "check-filter", filter);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Equal($"capturectl: filter is {filter.Length} characters long: at most {CaptureSettings.MaxFilterLength} are allowed", result.Error.Trim());
+        Assert.Equal(0, Connector.Connections);
+    }
 }

@@ -7,7 +7,8 @@ namespace CaptureActors.Console.Commands;
 /// <summary>
 /// <c>packetcapture check-filter EXPR</c>: each chosen node compiles the filter with its own libpcap, as a start would,
 /// and says <c>ok</c> or the message a start would be refused with. Nothing starts and nothing is stored. Exit 0 when
-/// every node accepts it, 1 when any node refuses it (or does not answer), naming the node.
+/// every node accepts it, 1 when any node refuses it (or does not answer), naming the node; 2 for bad usage
+/// (no expression, or one over the length limit).
 /// </summary>
 public static class PacketCaptureCheckFilterCommand
 {
@@ -28,7 +29,12 @@ public static class PacketCaptureCheckFilterCommand
         command.Arguments.Add(expression);
         command.SetAction((parseResult, cancellationToken) => runtime.RunAsync(
             parseResult,
-            result => string.Join(' ', result.GetValue(expression) ?? []),
+            result =>
+            {
+                // Over the length limit is bad usage here, as for 'start -f' (and never crosses the wire).
+                var filter = string.Join(' ', result.GetValue(expression) ?? []);
+                return CaptureSettings.FilterProblem(filter) is { } problem ? throw new UsageException(problem) : filter;
+            },
             async (context, filter) =>
             {
                 var reply = await context.Client.RequestAsync<FilterChecked>(new CheckFilter(filter), context.CancellationToken).ConfigureAwait(false);
