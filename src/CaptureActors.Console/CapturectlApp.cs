@@ -75,6 +75,7 @@ public static class CapturectlApp
         packetCapture.Subcommands.Add(PacketCaptureStopCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureStatusCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureSetupCommand.Create(runtime));
+        packetCapture.Subcommands.Add(PacketCaptureCheckFilterCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureFilesCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureDownloadCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureDeleteCommand.Create(runtime));

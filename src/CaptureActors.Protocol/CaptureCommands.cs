@@ -47,3 +47,11 @@ public sealed record GetSetup : ICaptureCommand
 
 /// <summary>Change the node's stored default settings. Answered by <see cref="SetupReport"/> or <see cref="CommandFailed"/>.</summary>
 public sealed record UpdateSetup(CaptureOptions Options) : ICaptureCommand;
+
+/// <summary>
+/// Compile <paramref name="Filter"/> with this node's libpcap, exactly as a start would, without starting or storing
+/// anything: the settings form checks a filter while it is typed. Answered by <see cref="FilterChecked"/>; an empty
+/// filter (every packet) is valid.
+/// </summary>
+/// <param name="Filter">BPF filter in tcpdump syntax, at most <see cref="CaptureSettings.MaxFilterLength"/> characters.</param>
+public sealed record CheckFilter(string Filter) : ICaptureCommand;

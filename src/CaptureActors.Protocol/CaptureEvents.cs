@@ -86,3 +86,13 @@ public sealed record DiskHeadroom(long FreeBytes, long FloorBytes, long CaptureB
 
 /// <summary>The node's stored default capture settings.</summary>
 public sealed record SetupReport(string Node, CaptureSettings Settings) : ICaptureProtocol;
+
+/// <summary>The answer to <see cref="CheckFilter"/>.</summary>
+/// <param name="Node">The node whose libpcap compiled the filter.</param>
+/// <param name="Filter">The filter as checked.</param>
+/// <param name="Valid">True when a start with this filter would not be refused for it.</param>
+/// <param name="Error">
+/// Why not: the very message a start with this filter is refused with (libpcap's own text, e.g.
+/// <c>invalid filter 'port x': unknown port 'x'</c>, or the length limit); null when valid.
+/// </param>
+public sealed record FilterChecked(string Node, string Filter, bool Valid, string? Error) : ICaptureProtocol;

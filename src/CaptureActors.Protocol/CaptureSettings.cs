@@ -39,6 +39,10 @@ public sealed partial record CaptureSettings(
     /// <summary>True when <paramref name="name"/> could be a Linux interface name (1–15 safe characters).</summary>
     public static bool IsPlausibleInterfaceName(string name) => InterfaceNamePattern().IsMatch(name);
 
+    /// <summary>What is wrong with <paramref name="filter"/> before libpcap sees it (its length), or null.</summary>
+    public static string? FilterProblem(string filter) =>
+        filter.Length > MaxFilterLength ? $"filter is {filter.Length} characters long: at most {MaxFilterLength} are allowed" : null;
+
     /// <summary>These settings with <paramref name="options"/> applied over them.</summary>
     public CaptureSettings With(CaptureOptions options) => new(
         options.Interfaces is { Count: > 0 } interfaces ? interfaces : Interfaces,
@@ -77,9 +81,9 @@ public sealed partial record CaptureSettings(
             problems.Add("'any' already captures every interface: give 'any' alone or a list of interfaces");
         }
 
-        if (Filter.Length > MaxFilterLength)
+        if (FilterProblem(Filter) is { } filterProblem)
         {
-            problems.Add($"filter is {Filter.Length} characters long: at most {MaxFilterLength} are allowed");
+            problems.Add(filterProblem);
         }
 
         if (SnapLength is < 1 or > MaxSnapLength)

@@ -3,7 +3,7 @@ using CaptureActors.Protocol;
 
 namespace CaptureActors.Web.Tests;
 
-/// <summary>An agent stand-in for the page: answers identity and status, starts or refuses with a given code, tells the observer what it got.</summary>
+/// <summary>An agent stand-in for the page: answers identity and status, starts or refuses with a given code, refuses filters with 'banana', tells the observer what it got.</summary>
 public sealed class FakeAgent : ReceiveActor
 {
     public FakeAgent(string node, CaptureRejected? refusal, IActorRef observer)
@@ -22,6 +22,12 @@ public sealed class FakeAgent : ReceiveActor
 
             status = status with { State = CaptureState.Running, CaptureId = start.CaptureId, Owner = start.Owner, Detached = start.Detached, StartedAt = start.StartAt };
             Sender.Tell(new CaptureStarted(status));
+        });
+        Receive<CheckFilter>(check =>
+        {
+            observer.Tell((node, (object)check));
+            var bad = check.Filter.Contains("banana", StringComparison.Ordinal);
+            Sender.Tell(new FilterChecked(node, check.Filter, !bad, bad ? $"invalid filter '{check.Filter}': unknown port 'banana'" : null));
         });
         Receive<DeleteFiles>(delete =>
         {

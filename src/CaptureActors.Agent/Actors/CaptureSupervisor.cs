@@ -52,6 +52,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         Receive<GetCaptureStatus>(_ => Sender.Tell(CurrentStatus() with { Disk = MeasureDisk()?.Headroom }));
         Receive<GetSetup>(_ => Sender.Tell(new SetupReport(_options.NodeName, _setup.Load())));
         Receive<UpdateSetup>(HandleUpdateSetup);
+        Receive<CheckFilter>(HandleCheckFilter);
         Receive<CaptureSession.Progress>(HandleProgress);
         Receive<CaptureSession.Ended>(HandleSessionEnded);
         Receive<CheckOtherProcessStopped>(HandleCheckOtherProcessStopped);
@@ -161,10 +162,9 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             }
         }
 
-        var filter = _engine.CheckFilter(settings.Filter);
-        if (!filter.IsValid)
+        if (FilterRefusal(settings.Filter) is { } invalidFilter)
         {
-            return new CaptureRejected(ErrorCode.InvalidFilter, $"invalid filter '{settings.Filter}': {filter.Error}");
+            return new CaptureRejected(ErrorCode.InvalidFilter, invalidFilter);
         }
 
         if (requirePrivilege && _engine.MissingCapturePrivilege() is { } missing)
@@ -173,6 +173,23 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         }
 
         return null;
+    }
+
+    /// <summary>Why libpcap refuses <paramref name="filter"/>, in the words a start is refused with; null when it compiles.</summary>
+    private string? FilterRefusal(string filter)
+    {
+        var check = _engine.CheckFilter(filter);
+        return check.IsValid ? null : $"invalid filter '{filter}': {check.Error}";
+    }
+
+    /// <summary>
+    /// The settings form's check while the filter is typed: the length limit and libpcap's compiler, as a start checks
+    /// them, on a dead pcap handle (no device, no privilege, no capture thread). Reads and changes nothing else.
+    /// </summary>
+    private void HandleCheckFilter(CheckFilter check)
+    {
+        var problem = CaptureSettings.FilterProblem(check.Filter) ?? FilterRefusal(check.Filter);
+        Sender.Tell(new FilterChecked(_options.NodeName, check.Filter, problem is null, problem));
     }
 
     /// <summary>A start below the free-disk floor or at the quota is refused, naming free space and the floor.</summary>

@@ -17,7 +17,7 @@ public sealed record CommandRule(AgentRole? Role, string Name, Func<ICaptureProt
 /// the agent checks roles. A test walks ProtocolSerializer's allow-list and fails for a message missing here, so a new
 /// command cannot ship unclassified; a request type missing from <see cref="Requests"/> is refused, never let through.
 /// <para>
-/// Viewer: everything that only reads the node's state (status, setup, files list, interfaces, netstat, tcpservices,
+/// Viewer: everything that only reads the node's state (status, setup, filter check, files list, interfaces, netstat, tcpservices,
 /// arp/ndp and etherconfig views) and the probes that only send test traffic (ping, traceroute, smtpping: the appliance
 /// lets a read-only administrator ping, and they change nothing and read no captured packets). Operator: starting and
 /// stopping captures, the setup, reading capture files (download) and deleting them, flushing caches and changing
@@ -41,6 +41,7 @@ public static class CommandRoles
         [typeof(GetCaptureStatus)] = Viewer("packetcapture status"),
         [typeof(GetSetup)] = Viewer("packetcapture setup (show)"),
         [typeof(UpdateSetup)] = Operator("packetcapture setup"),
+        [typeof(CheckFilter)] = Viewer("packetcapture check-filter"),
 
         // FileMessages.cs: reading a capture file is reading captured traffic.
         [typeof(ListFiles)] = Viewer("packetcapture files"),
@@ -83,7 +84,7 @@ public static class CommandRoles
     /// <summary>Messages an agent sends and never accepts.</summary>
     public static readonly FrozenSet<Type> Replies = new[]
     {
-        typeof(CaptureStarted), typeof(CaptureRejected), typeof(CaptureStopped), typeof(CaptureStatus), typeof(SetupReport),
+        typeof(CaptureStarted), typeof(CaptureRejected), typeof(CaptureStopped), typeof(CaptureStatus), typeof(SetupReport), typeof(FilterChecked),
         typeof(FileListing), typeof(FilesDeleted), typeof(FilesKept), typeof(FileChunk), typeof(DownloadTicket),
         typeof(InterfaceListing), typeof(AgentIdentity),
         typeof(SessionChallenge), typeof(SessionGranted),

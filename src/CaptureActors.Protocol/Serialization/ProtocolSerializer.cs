@@ -38,6 +38,7 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["GetCaptureStatus"] = typeof(GetCaptureStatus),
         ["GetSetup"] = typeof(GetSetup),
         ["UpdateSetup"] = typeof(UpdateSetup),
+        ["CheckFilter"] = typeof(CheckFilter),
 
         // CaptureEvents.cs
         ["CaptureStarted"] = typeof(CaptureStarted),
@@ -45,6 +46,7 @@ public sealed class ProtocolSerializer : SerializerWithStringManifest
         ["CaptureStopped"] = typeof(CaptureStopped),
         ["CaptureStatus"] = typeof(CaptureStatus),
         ["SetupReport"] = typeof(SetupReport),
+        ["FilterChecked"] = typeof(FilterChecked),
 
         // FileMessages.cs
         ["ListFiles"] = typeof(ListFiles),

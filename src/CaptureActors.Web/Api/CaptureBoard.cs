@@ -170,6 +170,41 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
         return new ActionResult(outcomes.All(o => o.Ok), null, outcomes, Freeze(problems));
     }
 
+    /// <summary>
+    /// The filter as the form would start it (trimmed), checked by each chosen node's libpcap while it is typed; each
+    /// refusal goes next to the filter field as a start's would. A node that cannot be asked is named, not counted as a
+    /// refusal. Over the length limit, no node is asked (the start's own limit and words).
+    /// </summary>
+    public async Task<FilterCheckResult> CheckFilterAsync(FilterCheckRequest request)
+    {
+        var nodes = Choose(request.Nodes);
+        var filter = request.Filter?.Trim() ?? "";
+        if (CaptureSettings.FilterProblem(filter) is { } problem)
+        {
+            return new FilterCheckResult(filter, false, [], Freeze(new() { ["filter"] = [problem] }));
+        }
+
+        var verdicts = await Task.WhenAll(nodes.Select(async node =>
+        {
+            try
+            {
+                var result = await connections.AskAsync<FilterChecked>(node, new CheckFilter(filter), PollTimeout).ConfigureAwait(false);
+                return new FilterVerdict(node.Name, result.Valid, result.Error);
+            }
+            catch (WebFailure failure)
+            {
+                return new FilterVerdict(node.Name, null, failure.Message);
+            }
+        })).ConfigureAwait(false);
+        var problems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var refused in verdicts.Where(v => v.Valid == false))
+        {
+            SettingsFormReader.Add(problems, "filter", $"{refused.Node}: {refused.Error}");
+        }
+
+        return new FilterCheckResult(filter, verdicts.All(v => v.Valid == true), verdicts, Freeze(problems));
+    }
+
     public async Task<FilesView> FilesAsync()
     {
         var listings = await Task.WhenAll(connections.Nodes.Select(async node =>

@@ -48,6 +48,7 @@ public static class WebEndpoints
         api.MapGet("/nodes/{node}/interfaces", (string node) => board.InterfacesAsync(node));
         api.MapGet("/nodes/{node}/setup", (string node) => board.SetupAsync(node));
         api.MapPost("/setup", (SetupRequest request) => board.UpdateSetupAsync(request));
+        api.MapPost("/filter/check", (FilterCheckRequest request) => board.CheckFilterAsync(request));
         api.MapPost("/captures/start", (StartRequest request, HttpContext context) =>
         {
             var owner = credentials.IsAuthorized(context.Request, out var user) && user is not null ? board.Owner with { User = user } : board.Owner;

@@ -198,6 +198,7 @@ function showOutcomes(target, result, fallback) {
 
 async function submit(path, fallback) {
   const request = formSettings();
+  filterCheck.sequence++; // a live check still on its way must not overwrite what the nodes answer now
   showFieldErrors({});
   if (request.nodes.length === 0) {
     showFieldErrors({ form: ["Tick one or more nodes in the Nodes table first."] });
@@ -245,6 +246,51 @@ async function stopCapture() {
   }
   refreshOverview();
   refreshFiles();
+}
+
+// ---- live filter check ---------------------------------------------------------------------------------------------
+// While the filter is typed (400 ms after the last key, and on leaving the field) each ticked node compiles it with its
+// own libpcap; its refusal shows under the field as a start's would, and goes when the filter is valid. A reply that
+// arrives after a newer check was sent is ignored.
+
+const filterCheck = { sequence: 0, timer: 0, lastKey: null };
+
+function showFilterCheck(messages, note) {
+  text($("#filter-error"), messages.join("\n"));
+  if (!messages.length) $("#filter-error").textContent = "";
+  $("#filter").setAttribute("aria-invalid", messages.length ? "true" : "false");
+  $("#filter-check").textContent = note || "";
+}
+
+async function checkFilter() {
+  clearTimeout(filterCheck.timer);
+  const nodes = checkedNodes();
+  const filter = $("#filter").value.trim();
+  const key = JSON.stringify([nodes, filter]);
+  if (key === filterCheck.lastKey) return;
+  filterCheck.lastKey = key;
+  const sequence = ++filterCheck.sequence;
+  if (nodes.length === 0) {
+    showFilterCheck([], "");
+    return;
+  }
+  try {
+    const result = await postJson("/api/filter/check", { nodes, filter });
+    if (sequence !== filterCheck.sequence) return;
+    const unchecked = (result.nodes || []).filter(n => n.valid === null).map(n => n.error);
+    const accepted = (result.nodes || []).filter(n => n.valid === true).map(n => n.node);
+    const note = [accepted.length ? `Filter accepted by ${accepted.join(", ")}.` : "", unchecked.length ? `Not checked: ${unchecked.join("; ")}` : ""].filter(Boolean).join(" ");
+    showFilterCheck((result.fieldErrors && result.fieldErrors.filter) || [], note);
+  } catch (error) {
+    if (sequence !== filterCheck.sequence) return;
+    filterCheck.lastKey = null;
+    showFilterCheck([], `Filter not checked: ${error.message}`);
+  }
+}
+
+function scheduleFilterCheck() {
+  clearTimeout(filterCheck.timer);
+  filterCheck.timer = setTimeout(checkFilter, 400);
 }
 
 // ---- files ----------------------------------------------------------------------------------------------------------
@@ -336,6 +382,9 @@ async function deleteFiles() {
 
 $("#capture-form").addEventListener("submit", event => { event.preventDefault(); submit("/api/captures/start", "started"); });
 $("#save-settings").addEventListener("click", async () => { await submit("/api/setup", "settings stored"); interfaceCache.clear(); });
+$("#filter").addEventListener("input", scheduleFilterCheck);
+$("#filter").addEventListener("blur", checkFilter);
+$("#nodes tbody").addEventListener("change", event => { if (event.target.matches("input.choose-node") && $("#filter").value.trim()) scheduleFilterCheck(); });
 $("#stop").addEventListener("click", stopCapture);
 $("#download-merged").addEventListener("click", downloadMerged);
 $("#delete-files").addEventListener("click", deleteFiles);

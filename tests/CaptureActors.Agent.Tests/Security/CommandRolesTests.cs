@@ -44,6 +44,7 @@ public sealed class CommandRolesTests
     [Theory]
     [InlineData(typeof(GetCaptureStatus), AgentRole.Viewer, false)]
     [InlineData(typeof(ListFiles), AgentRole.Viewer, false)]
+    [InlineData(typeof(CheckFilter), AgentRole.Viewer, false)]
     [InlineData(typeof(ListTcpServices), AgentRole.Viewer, false)]
     [InlineData(typeof(ShowEtherconfig), AgentRole.Viewer, false)]
     [InlineData(typeof(PingHost), AgentRole.Viewer, false)]

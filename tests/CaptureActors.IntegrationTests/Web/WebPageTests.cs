@@ -9,7 +9,7 @@ namespace CaptureActors.IntegrationTests.Web;
 /// <summary>
 /// The Packet Capture page of <c>capturectl serve</c> in a real browser (headless Chromium) over two real capture-agent
 /// processes: start from the form, counters growing live, stop, download, merge, delete, the node's filter error next
-/// to the field, and captures started from the CLI shown with their owner (and the page's shown by the CLI).
+/// to the field as it is typed, and captures started from the CLI shown with their owner (and the page's shown by the CLI).
 /// </summary>
 [Collection(PrivilegedCollection.Name)]
 public sealed class WebPageTests : IDisposable
@@ -111,12 +111,41 @@ public sealed class WebPageTests : IDisposable
         browser.Until(d => Cell(d, "node1", "reachable").Text == "yes", "node1 reachable");
 
         ChooseNodes(browser, ["node1", "node2"], "lo");
+
+        // Typing is enough: each node's libpcap checks the filter (debounced) and its refusal shows under the field,
+        // in the very words a start is refused with; nothing starts.
+        Fill(driver, "filter", "udp port nosuchservice");
+        var typed = browser.Until(
+            d => d.FindElement(By.Id("filter-error")).Text is { } text && text.Contains("node2: invalid filter 'udp port nosuchservice'", StringComparison.Ordinal) ? text : null,
+            "both nodes' errors for the typed filter, without Start")!;
+        Assert.Contains("node1: invalid filter 'udp port nosuchservice'", typed, StringComparison.Ordinal);
+        Assert.Contains("node2: invalid filter 'udp port nosuchservice'", typed, StringComparison.Ordinal);
+        Assert.Contains("nosuchservice", typed, StringComparison.Ordinal);
+        Assert.Equal("true", driver.FindElement(By.Id("filter")).GetAttribute("aria-invalid"));
+        Assert.Equal("polite", driver.FindElement(By.Id("filter-error")).GetAttribute("aria-live"));
+        Assert.StartsWith("idle", State(driver, "node1"), StringComparison.Ordinal);
+        browser.Screenshot("web-page-bad-filter-typed.png");
+
+        // A good filter clears it, and says which nodes accepted it.
+        Fill(driver, "filter", "udp port 53");
+        browser.Until(d => d.FindElement(By.Id("filter-error")).Text.Length == 0, "the filter's error cleared");
+        Assert.Equal("false", driver.FindElement(By.Id("filter")).GetAttribute("aria-invalid"));
+        browser.Until(d => d.FindElement(By.Id("filter-check")).Text.Contains("accepted by node1, node2", StringComparison.Ordinal), "the filter accepted by both nodes");
+
+        // The CLI asks the same nodes the same question and gets the same words.
+        var check = _cluster.Ctl("packetcapture", "check-filter", "--on", "node1,node2", "udp port nosuchservice");
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains("node1: invalid filter 'udp port nosuchservice'", check.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("node2: invalid filter 'udp port nosuchservice'", check.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(typed.Split('\n')[0], check.StandardOutput, StringComparison.Ordinal);
+
+        // Start refuses it as well (the start's own check), with the same message next to the field.
         Fill(driver, "filter", "udp port nosuchservice");
         driver.FindElement(By.Id("start")).Click();
-        var error = browser.Until(d => d.FindElement(By.Id("filter-error")).Text is { Length: > 0 } text ? text : null, "the filter's error");
+        browser.Until(d => d.FindElement(By.Id("form-status")).Text.Contains("node1: invalid filter", StringComparison.Ordinal), "the start refused");
+        var error = driver.FindElement(By.Id("filter-error")).Text;
         Assert.Contains("node1: invalid filter 'udp port nosuchservice'", error, StringComparison.Ordinal);
         Assert.Contains("node2: invalid filter", error, StringComparison.Ordinal);
-        Assert.Contains("nosuchservice", error, StringComparison.Ordinal);
         Assert.Equal("true", driver.FindElement(By.Id("filter")).GetAttribute("aria-invalid"));
         Assert.StartsWith("idle", State(driver, "node1"), StringComparison.Ordinal);
         Assert.StartsWith("idle", State(driver, "node2"), StringComparison.Ordinal);

@@ -57,6 +57,8 @@ internal static class ProtocolSamples
         new CaptureStopped(true, Status),
         Status,
         new SetupReport("ops-7", Settings),
+        new CheckFilter("udp port banana"),
+        new FilterChecked("ops-7", "udp port banana", false, "invalid filter 'udp port banana': unknown port 'banana'"),
         ListFiles.Instance,
         new FileListing("ops-7", [File, File with { Name = "b.pcap", State = CaptureFileState.Finished }]),
         new DeleteFiles(["a.pcap", "b.pcap", "../etc/passwd"]),

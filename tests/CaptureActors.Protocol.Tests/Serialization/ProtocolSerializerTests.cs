@@ -22,8 +22,8 @@ public sealed class ProtocolSerializerTests : Akka.TestKit.Xunit2.TestKit
     /// <summary>The wire names. They are part of the protocol: a shipped manifest never changes or disappears.</summary>
     private static readonly string[] PinnedManifests =
     [
-        "StartCapture", "StopCapture", "GetCaptureStatus", "GetSetup", "UpdateSetup",
-        "CaptureStarted", "CaptureRejected", "CaptureStopped", "CaptureStatus", "SetupReport",
+        "StartCapture", "StopCapture", "GetCaptureStatus", "GetSetup", "UpdateSetup", "CheckFilter",
+        "CaptureStarted", "CaptureRejected", "CaptureStopped", "CaptureStatus", "SetupReport", "FilterChecked",
         "ListFiles", "FileListing", "DeleteFiles", "ClearFiles", "FilesDeleted", "ReadFileChunk", "FileChunk",
         "OpenDownload", "DownloadTicket",
         "KeepFiles", "FilesKept",
