@@ -147,6 +147,68 @@ public sealed class CaptureRecoveryTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Over_the_quota_a_resumed_ring_deletes_its_oldest_file_from_before_the_restart_and_runs_on()
+    {
+        const int Packets = 100;
+        const long FileBytes = 24 + (Packets * 76);
+        var now = DateTimeOffset.UtcNow;
+        var startedAt = now.AddMinutes(-5);
+        var settings = CaptureSettings.Default with { Interfaces = ["lo"], MaxFileSizeBytes = 1 << 20, RingFiles = 5 };
+        Directory.CreateDirectory(Captures);
+        var sidecarName = CaptureFileNames.Sidecar("node1", startedAt, "cap1");
+        var earlier = new List<SidecarFile>();
+        for (var sequence = 1; sequence <= 2; sequence++)
+        {
+            var name = CaptureFileNames.Pcap("node1", "lo", startedAt, sequence);
+            using (var writer = PcapFileWriter.Create(Path.Combine(Captures, name), PcapFormat.LinkTypeEthernet, 65535))
+            {
+                for (var i = 0; i < Packets; i++)
+                {
+                    writer.Write(startedAt.ToUnixTimeSeconds() + sequence, i, new byte[60], 60);
+                }
+            }
+
+            earlier.Add(new SidecarFile(name, FileBytes, Packets, startedAt, startedAt, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(Captures, name))))));
+        }
+
+        var stoppedByShutdown = new CaptureSidecar(CaptureSidecar.CurrentFormatVersion, "cap1", "node1", Owner, true, settings, startedAt, now.AddMinutes(-1),
+            CaptureState.Stopped, StopReason.AgentShutdown, null, [new SidecarInterface("lo", StopReason.AgentShutdown, null, 2 * Packets, 2 * Packets, 2 * FileBytes, 2 * Packets, 0, 0, earlier)]);
+        AgentJson.WriteAtomically(Path.Combine(Captures, sidecarName), stoppedByShutdown);
+        new CaptureIntent(CaptureIntent.CurrentFormatVersion, "cap1", "node1", Owner, settings, sidecarName, startedAt, startedAt, TimeSpan.Zero, 0, []).Write(_data);
+
+        // The quota lets this run write about 4 KB before the files are over it by less than one earlier file.
+        var host = AgentTestHost.Start(_data, recoverOnStart: true, configure: o =>
+        {
+            o.DiskSpace = new FakeDiskSpace(900L << 20, 1000L << 20);
+            o.Disk = new Disk.DiskGuardSettings(Disk.DiskFloor.Absolute(1L << 20), (2 * FileBytes) + 4000, TimeSpan.FromMilliseconds(100));
+        });
+        using var kit = new Kit(host, output);
+        try
+        {
+            await kit.RunningAsync();
+            var oldest = Path.Combine(Captures, earlier[0].Name);
+            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
+            while (File.Exists(oldest))
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, "the disk guard did not delete the ring's oldest file, written before the restart");
+                await Task.Delay(20);
+            }
+
+            Assert.True(File.Exists(Path.Combine(Captures, earlier[1].Name)), "only as much as the quota needed is deleted");
+            Assert.Equal(CaptureState.Running, (await kit.Ask<CaptureStatus>(GetCaptureStatus.Instance)).State);
+
+            await kit.Ask<CaptureStopped>(new StopCapture());
+            var final = AgentJson.TryRead<CaptureSidecar>(Path.Combine(Captures, sidecarName))!;
+            Assert.DoesNotContain(earlier[0].Name, final.Files.Select(f => f.Name));
+            Assert.Contains(earlier[1].Name, final.Files.Select(f => f.Name));
+        }
+        finally
+        {
+            kit.Shutdown();
+        }
+    }
+
+    [Fact]
     public async Task An_agent_start_finishes_an_attached_capture_left_running_with_agent_crash()
     {
         var startedAt = DateTimeOffset.UtcNow.AddMinutes(-1);

@@ -48,22 +48,37 @@ public sealed partial class CaptureSession
 
         var earlier = EarlierFiles(iface);
         var keep = Math.Max(0, ring - Math.Min(counters.Segments, ring));
-        while (earlier.Count > keep)
+        while (earlier.Count > keep && DeleteEarlierFile(iface, earlier[0].Name, "the ring"))
         {
-            var oldest = earlier[0];
-            try
-            {
-                File.Delete(Path.Combine(_options.CaptureDirectory, oldest.Name));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                _log.Warning("Ring of capture {0}: could not delete {1}: {2}", _plan.CaptureId, oldest.Name, e.Message);
-                return;
-            }
-
-            earlier.RemoveAt(0);
-            _log.Info("Ring of capture {0}: deleted {1} from before the agent restart", _plan.CaptureId, oldest.Name);
         }
+    }
+
+    /// <summary>
+    /// Deletes a file an earlier run of this capture left on <paramref name="iface"/> (this run's engine does not own it,
+    /// so the session deletes it itself). False when it is not such a file or could not be deleted.
+    /// </summary>
+    private bool DeleteEarlierFile(string iface, string name, string why)
+    {
+        var earlier = EarlierFiles(iface);
+        var index = earlier.FindIndex(f => f.Name == name);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            File.Delete(Path.Combine(_options.CaptureDirectory, name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Warning("Capture {0}: {1} could not delete {2}: {3}", _plan.CaptureId, why, name, e.Message);
+            return false;
+        }
+
+        earlier.RemoveAt(index);
+        _log.Info("Capture {0}: {1} deleted {2} from before the agent restart", _plan.CaptureId, why, name);
+        return true;
     }
 
     private CaptureStatus WithEarlierRuns(CaptureStatus status)

@@ -192,6 +192,12 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
             _log.Warning("Disk guard of capture {0}: {1}; deleting the ring's {2} oldest finished file(s)", _plan.CaptureId, check.Problem(), decision.Deletions.Count);
             foreach (var file in decision.Deletions)
             {
+                // A file from before an agent restart belongs to no engine of this run: the session deletes it.
+                if (DeleteEarlierFile(file.Interface, Path.GetFileName(file.Path), "the disk guard"))
+                {
+                    continue;
+                }
+
                 if (_children.FirstOrDefault(c => c.Value == file.Interface).Key is { } child)
                 {
                     child.Tell(new InterfaceCapture.DeleteSegment(file.Path));
