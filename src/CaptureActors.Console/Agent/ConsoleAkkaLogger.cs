@@ -51,22 +51,3 @@ public sealed class ConsoleAkkaLogger : ReceiveActor, IRequiresMessageQueue<ILog
         _ => LogLevel.Error,
     };
 }
-
-/// <summary>
-/// Akka's fallback logger with the same filter: Akka switches to it while the actor system shuts down, after
-/// <see cref="ConsoleAkkaLogger"/> has stopped, and a closing connection's transport warning
-/// ("Unable to REMOVE channel … from connection group") landed there after every remote command.
-/// </summary>
-public sealed class ConsoleStandardOutLogger : StandardOutLogger
-{
-    private static readonly bool ShowRemoting = Environment.GetEnvironmentVariable(ConsoleAkkaLogger.RemotingLogVariable) == "1";
-
-    protected override void Log(object message)
-    {
-        if (ShowRemoting || message is not LogEvent e || !ConsoleAkkaLogger.IsRemotingTransport(e.LogSource))
-        {
-            base.Log(message);
-        }
-    }
-}
-
