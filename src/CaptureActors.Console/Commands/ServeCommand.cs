@@ -85,7 +85,7 @@ public static class ServeCommand
             if (target.IsRemote)
             {
                 remote = await RemoteConsoleHost.StartAsync(target, cancellationToken).ConfigureAwait(false);
-                connections = new NodeConnections(remote.System, [.. target.RemoteNodes.Select(WebNode.Remote)]);
+                connections = new NodeConnections(remote.System, [.. target.RemoteNodes.Select(WebNode.Remote)], target.Tls);
             }
             else
             {

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using CaptureActors.Controller.Nodes;
+using CaptureActors.Controller.Sessions;
 using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Web.Nodes;
 
@@ -9,8 +11,11 @@ namespace CaptureActors.Web.Nodes;
 /// The page's way to each node's agent over the long life of <c>capturectl serve</c>: a remote agent is resolved when
 /// first needed and again after it stopped answering (it may restart on a new incarnation), so a node down when the
 /// page started shows up once it is back. Clock offsets are measured again every <see cref="ClockRefresh"/>.
+/// With TLS files (<paramref name="tls"/>), each remote agent gets the console's proof of identity as the CLI gives it
+/// (<see cref="AgentSessions"/>): requests go through the session's proxy, so an agent that checks certificates grants
+/// the page the role of serve's certificate; without the proof it would refuse every request.
 /// </summary>
-public sealed class NodeConnections(ActorSystem system, IReadOnlyList<WebNode> nodes)
+public sealed class NodeConnections(ActorSystem system, IReadOnlyList<WebNode> nodes, TlsFiles? tls = null)
 {
     public static readonly TimeSpan ClockRefresh = TimeSpan.FromSeconds(15);
 
@@ -36,7 +41,7 @@ public sealed class NodeConnections(ActorSystem system, IReadOnlyList<WebNode> n
             return embedded;
         }
 
-        var resolving = _agents.GetOrAdd(node.Name, _ => AgentResolver.ResolveAsync(System, node.Address!, ResolveTimeout));
+        var resolving = _agents.GetOrAdd(node.Name, _ => ConnectAsync(node));
         try
         {
             return await resolving.ConfigureAwait(false);
@@ -46,6 +51,19 @@ public sealed class NodeConnections(ActorSystem system, IReadOnlyList<WebNode> n
             _agents.TryRemove(new KeyValuePair<string, Task<IActorRef>>(node.Name, resolving));
             throw new WebFailure(e.Message, ErrorCode.Timeout, 503);
         }
+        catch (AgentSessionRefusedException e)
+        {
+            _agents.TryRemove(new KeyValuePair<string, Task<IActorRef>>(node.Name, resolving));
+            throw new WebFailure($"{node.Name}: {e.Message}", ErrorCode.Forbidden, 403);
+        }
+    }
+
+    /// <summary>Resolves the node's agent and, with TLS files, proves this console's certificate to it.</summary>
+    private async Task<IActorRef> ConnectAsync(WebNode node)
+    {
+        var agent = await AgentResolver.ResolveAsync(System, node.Address!, ResolveTimeout).ConfigureAwait(false);
+        var session = await AgentSessions.OpenAsync(System, agent, node.Name, tls, ResolveTimeout).ConfigureAwait(false);
+        return session.Agent;
     }
 
     /// <summary>The agent did not answer: resolve it anew next time.</summary>
