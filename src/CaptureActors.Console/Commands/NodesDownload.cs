@@ -151,7 +151,7 @@ public static class NodesDownload
             }
             catch (CapturectlFailure failure)
             {
-                errors.Add($"{node.Node.Name}: {failure.Message}");
+                errors.Add(NodeText.Prefixed(node.Node.Name, failure.Message));
             }
             finally
             {

@@ -62,7 +62,7 @@ public static class PacketCaptureKeepCommand
         var results = replies.Select(r => (r.Node, Result: r.Reply as FilesKept)).ToList();
         var changedAnywhere = results.SelectMany(r => r.Result?.Changed ?? []).ToHashSet(StringComparer.Ordinal);
         var errors = replies.Where(r => r.Reply is not FilesKept)
-            .Select(r => $"{r.Node}: {r.Error ?? (r.Reply as CommandFailed)?.Message ?? "no answer"}")
+            .Select(r => NodeText.Prefixed(r.Node, r.Error ?? (r.Reply as CommandFailed)?.Message ?? "no answer"))
             .ToList();
         errors.AddRange(results
             .SelectMany(r => (r.Result?.Refused ?? []).Select(f => (r.Node, Refusal: f)))
@@ -70,7 +70,7 @@ public static class PacketCaptureKeepCommand
             .GroupBy(r => (r.Refusal.Name, r.Refusal.Code))
             .Select(g => g.Key.Code == ErrorCode.UnknownFile
                 ? $"{g.Key.Name}: no selected node has a capture file of that name"
-                : string.Join(Environment.NewLine, g.Select(r => $"{r.Node}: {r.Refusal.Message}"))));
+                : string.Join(Environment.NewLine, g.Select(r => NodeText.Prefixed(r.Node, r.Refusal.Message)))));
 
         if (context.Json)
         {

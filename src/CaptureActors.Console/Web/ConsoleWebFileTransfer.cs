@@ -50,7 +50,7 @@ public sealed class ConsoleWebFileTransfer(ActorSystem system, TimeSpan askTimeo
         }
         catch (CapturectlFailure failure)
         {
-            throw new WebFailure(failure.Message, failure.Code, 502);
+            throw NodeFailure(node, failure);
         }
 
         var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -71,9 +71,13 @@ public sealed class ConsoleWebFileTransfer(ActorSystem system, TimeSpan askTimeo
         }
         catch (CapturectlFailure failure)
         {
-            throw new WebFailure($"{node.Name}: {failure.Message}", failure.Code, 502);
+            throw NodeFailure(node, failure);
         }
     }
+
+    /// <summary>The node refused or failed the transfer: 403 when it was a role refusal, else 502 (the node, not the page).</summary>
+    private static WebFailure NodeFailure(WebNode node, CapturectlFailure failure) =>
+        new(NodeText.Prefixed(node.Name, failure.Message), failure.Code, failure.Code == ErrorCode.Forbidden ? 403 : 502);
 
     /// <summary>The file over the node's download channel; returns how many bytes it delivered (all, or what came before it failed).</summary>
     private static async Task<long> TryChannelAsync(

@@ -111,7 +111,7 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
             outcomes.Add(new NodeOutcome(result.Node, result.Outcome == NodeStartOutcome.Started, result.Message, field, report.CaptureId));
             if (field is not null)
             {
-                SettingsFormReader.Add(problems, field, $"{result.Node}: {result.Message}");
+                SettingsFormReader.Add(problems, field, NodeText.Prefixed(result.Node, result.Message));
             }
         }
 
@@ -199,7 +199,7 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
         var problems = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var refused in verdicts.Where(v => v.Valid == false))
         {
-            SettingsFormReader.Add(problems, "filter", $"{refused.Node}: {refused.Error}");
+            SettingsFormReader.Add(problems, "filter", NodeText.Prefixed(refused.Node, refused.Error));
         }
 
         return new FilterCheckResult(filter, verdicts.All(v => v.Valid == true), verdicts, Freeze(problems));
@@ -235,7 +235,7 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
                 var node = connections.Node(group.Key);
                 var result = await connections.AskAsync<FilesDeleted>(node, new DeleteFiles([.. group.Select(f => f.Name).Distinct(StringComparer.Ordinal)]), ActionTimeout).ConfigureAwait(false);
                 deleted.AddRange(result.Deleted.Select(name => new FileRef(node.Name, name)));
-                errors.AddRange(result.Refused.Select(r => $"{node.Name}: {r.Message}"));
+                errors.AddRange(result.Refused.Select(r => NodeText.Prefixed(node.Name, r.Message)));
             }
             catch (WebFailure failure)
             {

@@ -80,6 +80,14 @@ public static class WebEndpoints
                 loggers.CreateLogger("CaptureActors.Web").LogWarning("download of {Node}/{Name} broke off: {Reason}", node, name, e.Message);
                 context.Abort();
             }
+            catch (WebFailure)
+            {
+                // Refused before the first byte (a role, a ticket): the error document replaces the file's headers, whose
+                // Content-Length would otherwise cut or pad it.
+                context.Response.ContentLength = null;
+                context.Response.Headers.ContentDisposition = default;
+                throw;
+            }
 
             return Results.Empty;
         }

@@ -54,7 +54,7 @@ public sealed class NodeConnections(ActorSystem system, IReadOnlyList<WebNode> n
         catch (AgentSessionRefusedException e)
         {
             _agents.TryRemove(new KeyValuePair<string, Task<IActorRef>>(node.Name, resolving));
-            throw new WebFailure($"{node.Name}: {e.Message}", ErrorCode.Forbidden, 403);
+            throw new WebFailure(NodeText.Prefixed(node.Name, e.Message), ErrorCode.Forbidden, 403);
         }
     }
 
@@ -91,8 +91,8 @@ public sealed class NodeConnections(ActorSystem system, IReadOnlyList<WebNode> n
         return reply switch
         {
             TReply expected => expected,
-            CommandFailed failed => throw new WebFailure($"{node.Name}: {failed.Message}", failed.Code),
-            CaptureRejected rejected => throw new WebFailure($"{node.Name}: {rejected.Message}", rejected.Code, 409),
+            CommandFailed failed => throw new WebFailure(NodeText.Prefixed(node.Name, failed.Message), failed.Code),
+            CaptureRejected rejected => throw new WebFailure(NodeText.Prefixed(node.Name, rejected.Message), rejected.Code, 409),
             _ => throw new WebFailure($"node '{node.Name}' answered {request.GetType().Name} with an unexpected {reply.GetType().Name}", ErrorCode.Internal, 502),
         };
     }

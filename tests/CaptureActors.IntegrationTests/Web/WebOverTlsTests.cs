@@ -8,7 +8,7 @@ namespace CaptureActors.IntegrationTests.Web;
 /// <summary>
 /// <c>capturectl serve</c> against an agent that checks certificates (the lab's default): the page's requests carry
 /// serve's proven identity, so the operator's page lists, checks filters and starts captures, and a page served with
-/// the viewer's certificate reads but is refused a start, naming the role.
+/// the viewer's certificate reads but is refused a download and a start, naming the role.
 /// </summary>
 [Collection(PrivilegedCollection.Name)]
 public sealed class WebOverTlsTests : IDisposable
@@ -27,7 +27,7 @@ public sealed class WebOverTlsTests : IDisposable
     }
 
     [PrivilegedFact]
-    public async Task The_operators_page_reads_checks_and_starts_on_a_tls_agent_and_the_viewers_page_is_refused_the_start_by_role()
+    public async Task The_operators_page_reads_checks_and_starts_on_a_tls_agent_and_the_viewers_page_is_refused_download_and_start_by_role()
     {
         Privilege.Require();
         using (var page = await PageAsync("console"))
@@ -48,7 +48,15 @@ public sealed class WebOverTlsTests : IDisposable
         using (var page = await PageAsync("viewer"))
         {
             using var files = JsonDocument.Parse(await page.Http.GetStringAsync(new Uri("api/files", UriKind.Relative)));
-            Assert.Contains("tls1_lo_", files.RootElement.ToString(), StringComparison.Ordinal);
+            var name = System.Text.RegularExpressions.Regex.Match(files.RootElement.ToString(), "tls1_lo_[0-9TZ]+_001\\.pcap").Value;
+            Assert.NotEmpty(name);
+
+            // Reading capture data is the operator's: the node's refusal, naming the node once.
+            using var download = await page.Http.GetAsync(new Uri($"api/files/tls1/{name}", UriKind.Relative));
+            var refusal = await download.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.Forbidden, download.StatusCode);
+            Assert.Contains("tls1: refused: packetcapture download needs role operator; CN=viewer", refusal, StringComparison.Ordinal);
+            Assert.DoesNotContain("tls1: tls1:", refusal, StringComparison.Ordinal);
 
             using var start = await page.PostAsync("api/captures/start", """{"nodes":["tls1"],"interfaces":{"tls1":["lo"]},"settings":{"interfaces":null,"filter":"","maxSize":"","duration":"","ring":""}}""");
             Assert.False(start.RootElement.GetProperty("ok").GetBoolean());
