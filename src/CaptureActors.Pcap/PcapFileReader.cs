@@ -257,20 +257,6 @@ public sealed class PcapFileReader : IDisposable
     private ushort ReadUInt16(ReadOnlySpan<byte> b) =>
         _bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(b) : BinaryPrimitives.ReadUInt16LittleEndian(b);
 
-    private int ReadFully(Span<byte> into)
-    {
-        int total = 0;
-        while (total < into.Length)
-        {
-            int n = _stream.Read(into[total..]);
-            if (n <= 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
-    }
+    /// <summary>Reads until <paramref name="into"/> is full or the file ends; how many bytes it got.</summary>
+    private int ReadFully(Span<byte> into) => _stream.ReadAtLeast(into, into.Length, throwOnEndOfStream: false);
 }

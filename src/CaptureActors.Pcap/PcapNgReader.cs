@@ -538,20 +538,6 @@ public sealed class PcapNgReader : IDisposable
 
     private static int Pad4(int length) => (length + 3) & ~3;
 
-    private int ReadFully(Span<byte> into)
-    {
-        int total = 0;
-        while (total < into.Length)
-        {
-            int n = _stream.Read(into[total..]);
-            if (n <= 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
-    }
+    /// <summary>Reads until <paramref name="into"/> is full or the file ends; how many bytes it got.</summary>
+    private int ReadFully(Span<byte> into) => _stream.ReadAtLeast(into, into.Length, throwOnEndOfStream: false);
 }
