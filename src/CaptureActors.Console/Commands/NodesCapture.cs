@@ -184,15 +184,7 @@ public static class NodesCapture
         var results = replies.Select(r => (r.Node, Result: r.Reply as FilesDeleted)).ToList();
         var deletedAnywhere = results.SelectMany(r => r.Result?.Deleted ?? []).ToHashSet(StringComparer.Ordinal);
         var errors = replies.Where(r => r.Reply is not FilesDeleted).Select(r => NodeText.Prefixed(r.Node, r.Error ?? ErrorOf(r.Reply))).ToList();
-        var refusals = results
-            .SelectMany(r => (r.Result?.Refused ?? []).Select(f => (r.Node, Refusal: f)))
-            .Where(r => r.Refusal.Code != ErrorCode.UnknownFile || !deletedAnywhere.Contains(r.Refusal.Name))
-            .GroupBy(r => (r.Refusal.Name, r.Refusal.Code))
-            .Select(g => g.Key.Code == ErrorCode.UnknownFile
-                ? $"{g.Key.Name}: no selected node has a capture file of that name"
-                : string.Join(Environment.NewLine, g.Select(r => NodeText.Prefixed(r.Node, r.Refusal.Message))))
-            .ToList();
-        errors.AddRange(refusals);
+        errors.AddRange(NodeFileRefusals.Messages(results.Select(r => (r.Node, r.Result?.Refused)), deletedAnywhere));
 
         if (context.Json)
         {

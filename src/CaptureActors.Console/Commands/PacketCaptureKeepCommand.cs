@@ -64,13 +64,7 @@ public static class PacketCaptureKeepCommand
         var errors = replies.Where(r => r.Reply is not FilesKept)
             .Select(r => NodeText.Prefixed(r.Node, r.Error ?? (r.Reply as CommandFailed)?.Message ?? "no answer"))
             .ToList();
-        errors.AddRange(results
-            .SelectMany(r => (r.Result?.Refused ?? []).Select(f => (r.Node, Refusal: f)))
-            .Where(r => r.Refusal.Code != ErrorCode.UnknownFile || !changedAnywhere.Contains(r.Refusal.Name))
-            .GroupBy(r => (r.Refusal.Name, r.Refusal.Code))
-            .Select(g => g.Key.Code == ErrorCode.UnknownFile
-                ? $"{g.Key.Name}: no selected node has a capture file of that name"
-                : string.Join(Environment.NewLine, g.Select(r => NodeText.Prefixed(r.Node, r.Refusal.Message)))));
+        errors.AddRange(NodeFileRefusals.Messages(results.Select(r => (r.Node, r.Result?.Refused)), changedAnywhere));
 
         if (context.Json)
         {
