@@ -26,22 +26,24 @@ public sealed class ConsoleAkkaLogger : ReceiveActor, IRequiresMessageQueue<ILog
         @"^(TcpTransport|TcpClientHandler|TcpServerHandler|remoting|AkkaProtocolManager) \(|/system/(endpointManager|transports)/",
         RegexOptions.CultureInvariant);
 
+    private static readonly bool ShowRemoting = Environment.GetEnvironmentVariable(RemotingLogVariable) == "1";
+
     public ConsoleAkkaLogger()
     {
         var logger = DependencyResolver.For(Context.System).Resolver.GetService<ILoggerFactory>().CreateLogger("capturectl");
-        var showRemoting = Environment.GetEnvironmentVariable(RemotingLogVariable) == "1";
 
         Receive<InitializeLogger>(_ => Sender.Tell(new LoggerInitialized()));
         Receive<LogEvent>(e =>
         {
-            if (showRemoting || !IsRemotingTransport(e.LogSource))
+            if (Keeps(e))
             {
                 logger.Log(ToLevel(e.LogLevel()), "{AkkaEvent}", e);
             }
         });
     }
 
-    public static bool IsRemotingTransport(string? logSource) => logSource is not null && RemotingSources.IsMatch(logSource);
+    /// <summary>True unless <paramref name="e"/> is Akka.Remote transport logging and <c>CAPTURE_LOG_REMOTING=1</c> is not set.</summary>
+    public static bool Keeps(LogEvent e) => ShowRemoting || e.LogSource is not { } source || !RemotingSources.IsMatch(source);
 
     private static LogLevel ToLevel(AkkaLogLevel level) => level switch
     {

@@ -9,11 +9,9 @@ namespace CaptureActors.Console.Agent;
 /// </summary>
 public sealed class ConsoleStandardOutLogger : StandardOutLogger
 {
-    private static readonly bool ShowRemoting = Environment.GetEnvironmentVariable(ConsoleAkkaLogger.RemotingLogVariable) == "1";
-
     protected override void Log(object message)
     {
-        if (ShowRemoting || message is not LogEvent e || !ConsoleAkkaLogger.IsRemotingTransport(e.LogSource))
+        if (message is not LogEvent e || ConsoleAkkaLogger.Keeps(e))
         {
             base.Log(message);
         }
