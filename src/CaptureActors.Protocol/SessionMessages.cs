@@ -20,11 +20,17 @@ public enum AgentRole
 public sealed record OpenSession(CaptureOwner Claimed) : ICaptureProtocol;
 
 /// <summary>
-/// The agent's answer to <see cref="OpenSession"/>: a fresh random nonce to sign (single use, valid for
-/// <see cref="Security.SessionProofText.ChallengeLifetime"/>), or word that this agent does not check certificates.
+/// The agent's answer to <see cref="OpenSession"/>: a fresh random nonce (single use, valid for
+/// <see cref="Security.SessionProofText.ChallengeLifetime"/>) to sign with the console's certificate (an agent with TLS)
+/// or to present on the agent's local socket (<paramref name="LocalProofSocket"/>: a plain agent, which serves only the
+/// local users the kernel vouches for), or word that this agent checks nothing (an agent embedded in the console's process).
 /// </summary>
-/// <param name="AuthorizationRequired">False: the agent runs without TLS and serves every console as operator.</param>
-public sealed record SessionChallenge(string Node, byte[] Nonce, bool AuthorizationRequired) : ICaptureProtocol;
+/// <param name="AuthorizationRequired">False: the agent serves every sender as operator (it is in the sender's own process).</param>
+/// <param name="LocalProofSocket">
+/// The Unix socket where a console of this host presents <paramref name="Nonce"/> (<see cref="Security.LocalProof"/>);
+/// the agent learns the console's user from the kernel (SO_PEERCRED) and answers with the session there. Null: prove a certificate.
+/// </param>
+public sealed record SessionChallenge(string Node, byte[] Nonce, bool AuthorizationRequired, string? LocalProofSocket = null) : ICaptureProtocol;
 
 /// <summary>
 /// The console's proof that it holds the private key of a certificate of the agent's CA: its certificate (DER) and a

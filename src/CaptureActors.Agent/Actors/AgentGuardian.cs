@@ -6,6 +6,7 @@ using CaptureActors.Agent.Security;
 using CaptureActors.Capture;
 using CaptureActors.Probes;
 using CaptureActors.Protocol;
+using CaptureActors.Protocol.Security;
 using CaptureActors.Protocol.Serialization;
 
 namespace CaptureActors.Agent.Actors;
@@ -17,7 +18,8 @@ namespace CaptureActors.Agent.Actors;
 /// Consoles and controllers talk only to this actor, and this is the one place where requests are authorized
 /// (<see cref="CommandRoles"/>) and audited (<see cref="AuditedRequest"/>): with authorization on, a request counts only
 /// inside an <see cref="AuthorizedRequest"/> whose session token a console got by proving its certificate
-/// (<see cref="OpenSession"/>, <see cref="SessionProof"/>).
+/// (<see cref="OpenSession"/>, <see cref="SessionProof"/>) or, on a plain agent, by presenting its challenge on the local
+/// socket as a user the kernel names and the local rule admits (<see cref="LocalProofOffered"/>).
 /// </summary>
 public sealed class AgentGuardian : ReceiveActor
 {
@@ -46,6 +48,7 @@ public sealed class AgentGuardian : ReceiveActor
         Receive<CaptureSupervisor.Shutdown>(m => _capture.Forward(m));
         Receive<OpenSession>(HandleOpenSession);
         Receive<SessionProof>(HandleProof);
+        Receive<LocalProofOffered>(HandleLocalProof);
         Receive<AuthorizedRequest>(HandleAuthorized);
         Receive<Terminated>(t => _authorization.Sessions?.Ended(t.ActorRef.Path));
         Receive<ICaptureProtocol>(HandlePlain);
@@ -100,6 +103,36 @@ public sealed class AgentGuardian : ReceiveActor
         }
     }
 
+    /// <summary>A console of this host presented its challenge on the local socket; the kernel named its user.</summary>
+    private void HandleLocalProof(LocalProofOffered offered)
+    {
+        if (_authorization.Sessions is not { } sessions)
+        {
+            Sender.Tell(new LocalProofReply(null, $"{Node} checks nothing: no proof needed"));
+            return;
+        }
+
+        var outcome = sessions.ProveLocal(offered.Request, offered.Peer);
+        var entry = new AuditEntry(
+            DateTime.UtcNow, Node, offered.Peer.Who, true, RoleText(outcome.Session?.Role),
+            $"unix:{offered.Socket} (pid {offered.Peer.ProcessId})", "session", "LocalProof", null, outcome.Session is null ? "refused" : "ok",
+            Reason: outcome.Refusal,
+            Outcome: outcome.Session is { } s ? new Dictionary<string, object?> { ["expiresAt"] = s.ExpiresAt.UtcDateTime, ["sessionActor"] = s.Actor.ToString() } : null);
+        _authorization.Audit?.Write(entry);
+        if (outcome is { Granted: { } granted, Session: { } session })
+        {
+            // The session ends when the console's session actor stops or its system is lost.
+            Context.Watch(((ExtendedActorSystem)Context.System).Provider.ResolveActorRef(session.Actor));
+            _log.Info("Session for {0} (pid {1}, local socket) as {2} until {3:u}", granted.Subject, offered.Peer.ProcessId, session.Actor.Address, granted.ExpiresAt);
+            Sender.Tell(new LocalProofReply(granted, null));
+        }
+        else
+        {
+            _log.Warning("Refused a local console: {0}", outcome.Refusal);
+            Sender.Tell(new LocalProofReply(null, $"{Node}: refused: {outcome.Refusal}"));
+        }
+    }
+
     private void HandleAuthorized(AuthorizedRequest envelope)
     {
         if (!ProtocolSerializer.AllowedTypes.TryGetValue(envelope.Manifest, out var type) || !CommandRoles.Requests.ContainsKey(type))
@@ -127,7 +160,7 @@ public sealed class AgentGuardian : ReceiveActor
 
         if (sessions.Open(envelope.Token, Sender.Path.Address, out var problem) is not { } session)
         {
-            Refuse(request, Unauthenticated(request), CommandRoles.Requests[type].Name, problem, ErrorCode.Forbidden);
+            Refuse(request, Unknown(), CommandRoles.Requests[type].Name, problem, ErrorCode.Forbidden);
             return;
         }
 
@@ -144,8 +177,11 @@ public sealed class AgentGuardian : ReceiveActor
 
         if (CommandRoles.For(message) is { Role: not null } rule)
         {
-            Refuse(message, Unauthenticated(message), rule.Name,
-                $"{rule.Name} needs a proven identity: {Node} checks certificates; run capturectl with --tls-cert, --tls-key and --tls-ca", ErrorCode.Forbidden);
+            var how = _authorization.Local is { } local
+                ? $"{Node} runs without TLS and serves only consoles of its own host, {local.Rule.Summary}, proven on its local socket {local.Socket} (capturectl does this itself)"
+                : $"{Node} checks certificates; run capturectl with --tls-cert, --tls-key and --tls-ca";
+            // Who sent it is unknown: what a start claims (user@host, pid) stays in its arguments, never in "who".
+            Refuse(message, Unknown(), rule.Name, $"{rule.Name} needs a proven identity: {how}", ErrorCode.Forbidden);
             return;
         }
 
@@ -225,7 +261,7 @@ public sealed class AgentGuardian : ReceiveActor
 
     private string From() => Sender.Path.Address.ToString();
 
-    /// <summary>Without authorization everyone is an operator; the claim of a start (user@host, pid) is all we know of who.</summary>
+    /// <summary>Without authorization (the agent is in its console's process) everyone is an operator; the claim of a start (user@host, pid) is all we know of who.</summary>
     private static Principal Unauthenticated(ICaptureProtocol request) =>
         new(request is StartCapture start ? start.Owner.ToString() : "unauthenticated", AgentRole.Operator, Authenticated: false);
 

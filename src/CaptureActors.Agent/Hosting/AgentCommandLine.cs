@@ -23,6 +23,9 @@ public static partial class AgentCommandLine
     [GeneratedRegex(@"^[A-Za-z0-9.\-:]{1,253}$", RegexOptions.CultureInvariant)]
     private static partial Regex HostPattern();
 
+    [GeneratedRegex(@"^[A-Za-z0-9_.][A-Za-z0-9_.\-]{0,31}$", RegexOptions.CultureInvariant)]
+    private static partial Regex GroupNamePattern();
+
     /// <summary>The command: <paramref name="run"/> gets valid settings; usage errors are reported by <see cref="RunAsync"/>.</summary>
     public static RootCommand Build(Func<AgentHostSettings, CancellationToken, Task<int>> run)
     {
@@ -77,9 +80,15 @@ public static partial class AgentCommandLine
             HelpName = "FILE",
         };
 
+        var localGroup = new Option<string?>("--local-group")
+        {
+            Description = "Without TLS: the group whose members may use this agent from this host, besides root (default capture-actors)",
+            HelpName = "GROUP",
+        };
+
         var root = new RootCommand("capture-agent: a CaptureActors node's agent; captures packets for controllers and consoles")
         {
-            name, listen, dataDirectory, config, publicHost, tlsCertificate, tlsKey, tlsCa,
+            name, listen, dataDirectory, config, publicHost, tlsCertificate, tlsKey, tlsCa, localGroup,
         };
         root.Validators.Add(r =>
         {
@@ -99,6 +108,8 @@ public static partial class AgentCommandLine
             }
         });
         dataDirectory.Validators.Add(r => Check(r, !string.IsNullOrWhiteSpace(r.GetValueOrDefault<string>()), "--data-dir must not be empty"));
+        localGroup.Validators.Add(r => Check(r, GroupNamePattern().IsMatch(r.GetValueOrDefault<string?>() ?? ""),
+            $"--local-group '{r.GetValueOrDefault<string?>()}' is not a group name: 1 to 32 letters, digits, '_', '-' or '.', not starting with '-'"));
         publicHost.Validators.Add(r => Check(r, HostPattern().IsMatch(r.GetValueOrDefault<string?>() ?? ""),
             $"--public-host '{r.GetValueOrDefault<string?>()}' is not a host name or address"));
         config.Validators.Add(r =>
@@ -112,7 +123,11 @@ public static partial class AgentCommandLine
         {
             TryParseEndpoint(parse.GetValue(listen)!, out var host, out var port, out _);
             var settings = new AgentHostSettings(
-                new AgentOptions { NodeName = parse.GetValue(name)!, DataDirectory = Path.GetFullPath(parse.GetValue(dataDirectory)!), RecoverOnStart = true },
+                new AgentOptions
+                {
+                    NodeName = parse.GetValue(name)!, DataDirectory = Path.GetFullPath(parse.GetValue(dataDirectory)!), RecoverOnStart = true,
+                    LocalGroup = parse.GetValue(localGroup),
+                },
                 new AgentRemoteOptions { Hostname = host, Port = port, PublicHostname = parse.GetValue(publicHost) },
                 parse.GetValue(config)?.FullName,
                 TlsFiles.FromOptions(parse.GetValue(tlsCertificate), parse.GetValue(tlsKey), parse.GetValue(tlsCa), out _));

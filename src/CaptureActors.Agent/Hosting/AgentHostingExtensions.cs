@@ -30,16 +30,28 @@ public static class AgentHostingExtensions
     /// </para>
     /// </summary>
     /// <param name="probes">The node's probes; null for the real machine's.</param>
-    /// <param name="tls">The agent's TLS files: authorization by certificate is on (capture-agent.authorization); null: off.</param>
+    /// <param name="tls">
+    /// The agent's TLS files: authorization by certificate is on (capture-agent.authorization); null: a system with remoting
+    /// admits consoles of this host only (<see cref="LocalProofListener"/>, capture-agent.local-access), one without checks nothing.
+    /// </param>
     public static AkkaConfigurationBuilder AddCaptureAgent(
         this AkkaConfigurationBuilder builder, AgentOptions options, ICaptureEngine engine, ProbeCatalog? probes = null, TlsFiles? tls = null) =>
         builder.WithActors((system, registry) =>
         {
             options.Disk ??= DiskGuardSettings.From(system.Settings.Config);
             var downloads = StartDownloadChannel((ExtendedActorSystem)system);
-            var authorization = AgentAuthorization.From(system.Settings.Config, options, tls, problem => system.Log.Error(problem));
+            // A plain agent reached over Akka.Remote admits only consoles of its host, by the user the kernel names on its local socket.
+            var localSocket = tls is null && !OperatingSystem.IsWindows() && system is ExtendedActorSystem { Provider: RemoteActorRefProvider remote }
+                ? LocalSocketDirectory.SocketPath(system.Settings.Config.GetString(LocalSocketDirectory.ConfigPath, ""), remote.DefaultAddress.Port ?? 0)
+                : null;
+            var authorization = AgentAuthorization.From(system.Settings.Config, options, tls, problem => system.Log.Error(problem), localSocket);
             var guardian = system.ActorOf(AgentGuardian.Props(options, engine, probes, downloads, authorization), AgentAddress.GuardianName);
             registry.Register<AgentGuardian>(guardian);
+            if (localSocket is not null && !OperatingSystem.IsWindows())
+            {
+                var listener = LocalProofListener.Start(localSocket, guardian, Logging.GetLogger(system, "local-socket"));
+                system.RegisterOnTermination(listener.Dispose);
+            }
             CoordinatedShutdown.Get(system).AddTask(
                 CoordinatedShutdown.PhaseServiceUnbind,
                 "stop-running-capture",

@@ -33,6 +33,9 @@ public sealed class AgentOptions
     /// <summary>How free space is measured (statvfs); actor tests replace it.</summary>
     public IDiskSpace DiskSpace { get; set; } = StatvfsDiskSpace.Instance;
 
+    /// <summary>The group whose members may use a plain agent from its host (<c>--local-group</c>); null: capture-agent.local-access.group.</summary>
+    public string? LocalGroup { get; set; }
+
     public static string DefaultDataDirectory() =>
         Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root"
             ? "/var/lib/capture-actors"

@@ -12,12 +12,19 @@ public sealed record ConsoleSession(string Subject, AgentRole Role, DateTimeOffs
 /// <summary>The answer to a <see cref="SessionProof"/>: a session, or why not (<paramref name="Subject"/> when a certificate was read).</summary>
 public sealed record ProofOutcome(ConsoleSession? Session, SessionGranted? Granted, string? Refusal, string? Subject);
 
+/// <summary>Where and by which rule a plain agent admits consoles of its own host (docs/authorization.md, "Local consoles").</summary>
+/// <param name="Socket">The Unix socket consoles present their challenge on (<see cref="LocalProofListener"/>).</param>
+public sealed record LocalAccess(string Socket, LocalAccessRule Rule);
+
 /// <summary>
-/// The agent's side of the session handshake (docs/authorization.md): issues single-use challenges, checks proofs (certificate
-/// of this agent's CA, signature by its key over nonce, node and session actor path, a role for its subject) and keeps
-/// the tokens it granted. Not thread-safe: owned by the agent guardian.
+/// The agent's side of the session handshake (docs/authorization.md): issues single-use challenges, checks proofs and
+/// keeps the tokens it granted. With TLS (<paramref name="trust"/>): a certificate of this agent's CA, a signature by its
+/// key over nonce, node and session actor path, a role for its subject. Without (<paramref name="local"/>): the challenge
+/// presented on the agent's local socket by a user the kernel names and <see cref="LocalAccessRule"/> admits (operator).
+/// Not thread-safe: owned by the agent guardian.
 /// </summary>
-public sealed class ConsoleSessions(string node, TlsCredentials trust, RoleMap roles, TimeSpan lifetime, int maxSessions, TimeProvider? clock = null)
+public sealed class ConsoleSessions(
+    string node, TlsCredentials? trust, RoleMap roles, TimeSpan lifetime, int maxSessions, TimeProvider? clock = null, LocalAccess? local = null)
 {
     /// <summary>Challenges waiting for a proof; more evict the oldest.</summary>
     public const int MaxChallenges = 256;
@@ -48,7 +55,35 @@ public sealed class ConsoleSessions(string node, TlsCredentials trust, RoleMap r
 
         var nonce = RandomNumberGenerator.GetBytes(SessionProofText.RandomBytes);
         _challenges[Convert.ToHexString(nonce)] = now + SessionProofText.ChallengeLifetime;
-        return new SessionChallenge(node, nonce, AuthorizationRequired: true);
+        return new SessionChallenge(node, nonce, AuthorizationRequired: true, local?.Socket);
+    }
+
+    /// <summary>A challenge presented on the local socket by <paramref name="peer"/> (the kernel's word for who connected).</summary>
+    public ProofOutcome ProveLocal(LocalProofRequest request, LocalPeer peer)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(peer);
+        if (local is null)
+        {
+            return Refused($"{node} checks certificates: prove one with --tls-cert, --tls-key and --tls-ca", peer.Who);
+        }
+
+        if (!TakeChallenge(request.Nonce, _clock.GetUtcNow()))
+        {
+            return Refused(NoChallenge, peer.Who);
+        }
+
+        if (local.Rule.Refusal(peer) is { } refusal)
+        {
+            return Refused(refusal, peer.Who);
+        }
+
+        if (request.SessionActor.Length > MaxActorPathLength || !ActorPath.TryParse(request.SessionActor, out var actor) || actor.Address.Host is null)
+        {
+            return Refused($"'{Printable(request.SessionActor)}' is not the path of a console's session actor (akka.tcp://SYSTEM@HOST:PORT/...)", peer.Who);
+        }
+
+        return Grant(peer.Who, AgentRole.Operator, actor);
     }
 
     /// <param name="sessionActor">The sender of the proof: the session actor whose path the console signed.</param>
@@ -56,11 +91,14 @@ public sealed class ConsoleSessions(string node, TlsCredentials trust, RoleMap r
     {
         ArgumentNullException.ThrowIfNull(proof);
         ArgumentNullException.ThrowIfNull(sessionActor);
-        var now = _clock.GetUtcNow();
-        if (proof.Nonce.Length != SessionProofText.RandomBytes ||
-            !_challenges.Remove(Convert.ToHexString(proof.Nonce), out var expires) || expires <= now)
+        if (trust is null)
         {
-            return Refused($"no open challenge matches this proof (a challenge is good for one proof within {SessionProofText.ChallengeLifetime.TotalSeconds:0} s)", null);
+            return Refused($"{node} runs without TLS and checks no certificate: it admits consoles of its own host by their user, proven on its local socket", null);
+        }
+
+        if (!TakeChallenge(proof.Nonce, _clock.GetUtcNow()))
+        {
+            return Refused(NoChallenge, null);
         }
 
         if (proof.Certificate.Length is 0 or > MaxCertificateBytes || proof.Signature.Length is 0 or > MaxSignatureBytes)
@@ -97,25 +135,43 @@ public sealed class ConsoleSessions(string node, TlsCredentials trust, RoleMap r
                 return Refused($"{subject} has no role on {node} (capture-agent.authorization lists it neither as operator nor as viewer)", subject);
             }
 
-            Expire(now);
-            if (_sessions.Count >= maxSessions)
-            {
-                return Refused($"{node} already holds {maxSessions} console sessions (capture-agent.authorization.max-sessions)", subject);
-            }
+            return Grant(subject, role, sessionActor);
+        }
+    }
 
-            // A session actor renewing its proof keeps its newest earlier token until it expires (requests in flight).
-            foreach (var older in _sessions.Where(s => s.Value.Actor == sessionActor).OrderByDescending(s => s.Value.ExpiresAt).Skip(1).Select(s => s.Key).ToList())
-            {
-                _sessions.Remove(older);
-            }
+    private const int MaxActorPathLength = 1024;
 
-            var token = RandomNumberGenerator.GetBytes(SessionProofText.RandomBytes);
-            var session = new ConsoleSession(subject, role, now + lifetime, sessionActor);
-            _sessions[Convert.ToHexString(token)] = session;
-            return new ProofOutcome(session, new SessionGranted(node, token, subject, role, session.ExpiresAt), null, subject);
+    private static readonly string NoChallenge =
+        $"no open challenge matches this proof (a challenge is good for one proof within {SessionProofText.ChallengeLifetime.TotalSeconds:0} s)";
+
+    private static ProofOutcome Refused(string why, string? subject) => new(null, null, why, subject);
+
+    private static string Printable(string text) =>
+        string.Concat((text.Length > 60 ? text[..60] + "…" : text).Select(c => char.IsControl(c) ? '?' : c));
+
+    /// <summary>Removes the challenge of <paramref name="nonce"/>: true when it was open and not expired.</summary>
+    private bool TakeChallenge(byte[] nonce, DateTimeOffset now) =>
+        nonce.Length == SessionProofText.RandomBytes && _challenges.Remove(Convert.ToHexString(nonce), out var expires) && expires > now;
+
+    private ProofOutcome Grant(string subject, AgentRole role, ActorPath sessionActor)
+    {
+        var now = _clock.GetUtcNow();
+        Expire(now);
+        if (_sessions.Count >= maxSessions)
+        {
+            return Refused($"{node} already holds {maxSessions} console sessions (capture-agent.authorization.max-sessions)", subject);
         }
 
-        static ProofOutcome Refused(string why, string? subject) => new(null, null, why, subject);
+        // A session actor renewing its proof keeps its newest earlier token until it expires (requests in flight).
+        foreach (var older in _sessions.Where(s => s.Value.Actor == sessionActor).OrderByDescending(s => s.Value.ExpiresAt).Skip(1).Select(s => s.Key).ToList())
+        {
+            _sessions.Remove(older);
+        }
+
+        var token = RandomNumberGenerator.GetBytes(SessionProofText.RandomBytes);
+        var session = new ConsoleSession(subject, role, now + lifetime, sessionActor);
+        _sessions[Convert.ToHexString(token)] = session;
+        return new ProofOutcome(session, new SessionGranted(node, token, subject, role, session.ExpiresAt), null, subject);
     }
 
     /// <summary>The session of <paramref name="token"/> when it is live and <paramref name="sender"/> belongs to the actor system that proved it.</summary>

@@ -7,8 +7,9 @@ using CaptureActors.Protocol.Serialization;
 namespace CaptureActors.Controller.Sessions;
 
 /// <summary>
-/// The console's session with one agent that checks certificates (docs/authorization.md). It proves the console's
-/// certificate (answers the agent's challenge with the certificate and a signature made with its private key), keeps the
+/// The console's session with one agent (docs/authorization.md). It proves who the console is: to an agent with TLS, its
+/// certificate (answers the agent's challenge with the certificate and a signature made with its private key); to a plain
+/// agent, its local user (presents the challenge on the agent's Unix socket, <see cref="LocalProofClient"/>). It keeps the
 /// session token it gets, renews it at three quarters of its lifetime, and stands in for the agent: every request sent
 /// to it travels to the agent as an <see cref="AuthorizedRequest"/> with the original sender, so replies go straight
 /// back to whoever asked. Commands hold it as "the agent" and need not know about sessions. It stops when the agent
@@ -19,13 +20,13 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _agent;
     private readonly string _node;
-    private readonly TlsCredentials _credentials;
+    private readonly TlsCredentials? _credentials;
     private readonly CaptureOwner _claimed;
     private readonly ProtocolSerializer _serializer;
     private IActorRef? _opener;
     private byte[]? _token;
 
-    public AgentSessionProxy(IActorRef agent, string node, TlsCredentials credentials, CaptureOwner claimed)
+    public AgentSessionProxy(IActorRef agent, string node, TlsCredentials? credentials, CaptureOwner claimed)
     {
         _agent = agent;
         _node = node;
@@ -42,6 +43,7 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
         Receive<Renew>(_ => _agent.Tell(new OpenSession(_claimed)));
         Receive<SessionChallenge>(HandleChallenge);
         Receive<SessionGranted>(HandleGranted);
+        Receive<LocalProofReply>(HandleLocalReply);
         Receive<CommandFailed>(HandleRefused);
         Receive<Terminated>(t => t.ActorRef.Equals(_agent), _ => Context.Stop(Self));
         Receive<ICaptureProtocol>(HandleRequest);
@@ -49,11 +51,11 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <param name="credentials">The console's certificate with its key, and the CA; disposed when the actor stops.</param>
-    public static Props Props(IActorRef agent, string node, TlsCredentials credentials, CaptureOwner claimed) =>
+    /// <param name="credentials">The console's certificate with its key, and the CA; disposed when the actor stops. Null: no TLS.</param>
+    public static Props Props(IActorRef agent, string node, TlsCredentials? credentials, CaptureOwner claimed) =>
         Akka.Actor.Props.Create(() => new AgentSessionProxy(agent, node, credentials, claimed));
 
-    protected override void PostStop() => _credentials.Dispose();
+    protected override void PostStop() => _credentials?.Dispose();
 
     private void HandleChallenge(SessionChallenge challenge)
     {
@@ -66,6 +68,19 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
 
         // The agent checks this exact path: the sender of the proof, with the address it reaches this system on.
         var path = Self.Path.ToStringWithAddress(((ExtendedActorSystem)Context.System).Provider.DefaultAddress);
+        if (challenge.LocalProofSocket is not null)
+        {
+            LocalProofClient.ProveAsync(_node, challenge, path).PipeTo(Self);
+            return;
+        }
+
+        if (_credentials is null)
+        {
+            HandleRefused(new CommandFailed(ErrorCode.Forbidden,
+                $"node '{_node}' checks certificates: run capturectl with --tls-cert, --tls-key and --tls-ca"));
+            return;
+        }
+
         var text = SessionProofText.Build(challenge.Nonce, challenge.Node, path);
         var proof = new SessionProof(challenge.Nonce, _credentials.Certificate.RawData, SessionProofText.Sign(_credentials.Certificate, text));
         _agent.Tell(proof);
@@ -78,6 +93,17 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
         Timers.StartSingleTimer(Renew.Instance, Renew.Instance, lifetime > TimeSpan.FromSeconds(4) ? lifetime * 3 / 4 : TimeSpan.FromSeconds(1));
         _opener?.Tell(new Opened(granted));
         _opener = null;
+    }
+
+    private void HandleLocalReply(LocalProofReply reply)
+    {
+        if (reply.Granted is { } granted)
+        {
+            HandleGranted(granted);
+            return;
+        }
+
+        HandleRefused(new CommandFailed(ErrorCode.Forbidden, reply.Refusal ?? $"node '{_node}' refused the local proof without a reason"));
     }
 
     private void HandleRefused(CommandFailed refused)

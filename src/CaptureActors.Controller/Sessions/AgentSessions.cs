@@ -5,8 +5,8 @@ using CaptureActors.Protocol.Security;
 namespace CaptureActors.Controller.Sessions;
 
 /// <summary>A node's agent as a console uses it: the actor to send requests to, and the identity the agent granted.</summary>
-/// <param name="Agent">The <see cref="AgentSessionProxy"/> when the agent checks certificates, else the agent itself.</param>
-/// <param name="Granted">The session (subject, role, expiry); null when the agent checks no certificates.</param>
+/// <param name="Agent">The <see cref="AgentSessionProxy"/> when the agent checks who asks, else the agent itself.</param>
+/// <param name="Granted">The session (subject, role, expiry); null when the agent checks nothing (it runs in this process).</param>
 public sealed record AgentSession(IActorRef Agent, SessionGranted? Granted);
 
 /// <summary>The agent refused the console's proof of identity; the message is the agent's and says why.</summary>
@@ -18,21 +18,16 @@ public static class AgentSessions
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// With TLS files: proves the console's certificate to the agent and returns the session's proxy (or the agent itself
-    /// when it checks no certificates). Without: the agent as it is (an agent that checks certificates refuses each request).
+    /// Proves who this console is and returns the session's proxy: with TLS files, its certificate; to a plain agent, its
+    /// local user (on the agent's local socket). The agent itself when it checks nothing (it runs in this process).
     /// </summary>
     /// <exception cref="AgentSessionRefusedException">The agent refused the proof, or did not answer in time.</exception>
     /// <exception cref="TlsSetupException">The console's TLS files cannot be used.</exception>
     public static async Task<AgentSession> OpenAsync(ActorSystem system, IActorRef agent, string node, TlsFiles? tls, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(system);
-        if (tls is null)
-        {
-            return new AgentSession(agent, null);
-        }
-
         var wait = timeout ?? DefaultTimeout;
-        var proxy = system.ActorOf(AgentSessionProxy.Props(agent, node, tls.Load(), CaptureOwner.OfThisProcess("capturectl")));
+        var proxy = system.ActorOf(AgentSessionProxy.Props(agent, node, tls?.Load(), CaptureOwner.OfThisProcess("capturectl")));
         object reply;
         try
         {

@@ -76,7 +76,7 @@ internal static class ProtocolSamples
         new AgentIdentity("ops-7", "0.1.0", "/var/lib/capture", Started),
         new CommandFailed(ErrorCode.IoError, "disk full: 0 bytes free on /var/lib/capture"),
         new OpenSession(Owner),
-        new SessionChallenge("ops-7", Payload(32), true),
+        new SessionChallenge("ops-7", Payload(32), true, "/run/capture-actors/agent-4710-812.sock"),
         new SessionProof(Payload(32), Payload(600), Payload(64)),
         new SessionGranted("ops-7", Payload(32), "CN=viewer, O=CaptureActors dev", AgentRole.Viewer, Started.AddHours(8)),
         new AuthorizedRequest(Payload(32), "StopCapture", Payload(40)),
