@@ -88,7 +88,7 @@ public static partial class NodesFile
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"cannot open nodes file {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            throw new IOException($"cannot read nodes file {path}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
 
         using var handle = new SafeFileHandle((IntPtr)fd, ownsHandle: true);
