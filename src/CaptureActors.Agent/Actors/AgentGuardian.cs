@@ -122,7 +122,7 @@ public sealed class AgentGuardian : ReceiveActor
 
         if (RequestBounds.Check(request) is { } bounds)
         {
-            Refuse(request, Unknown(), CommandRoles.Requests[type].Name, bounds.Message, bounds.Code);
+            Refuse(request, Unknown(), CommandRoles.Requests[type].Name, bounds.Message, bounds.Code, warn: false);
             return;
         }
 
@@ -166,7 +166,7 @@ public sealed class AgentGuardian : ReceiveActor
     private void RefuseOutOfBounds(ICaptureProtocol message)
     {
         var problem = RequestBounds.Check(message)!;
-        Refuse(message, Unknown(), CommandRoles.For(message)?.Name ?? message.GetType().Name, problem.Message, problem.Code);
+        Refuse(message, Unknown(), CommandRoles.For(message)?.Name ?? message.GetType().Name, problem.Message, problem.Code, warn: false);
     }
 
     /// <summary>Checks the role the request needs and sends it on, through an <see cref="AuditedRequest"/> when it is audited.</summary>
@@ -227,11 +227,23 @@ public sealed class AgentGuardian : ReceiveActor
         }
     }
 
-    /// <summary>Answers with the refusal (a probe's own failure for a probe, else CommandFailed) and audits it.</summary>
-    private void Refuse(ICaptureProtocol? request, Principal principal, string what, string reason, ErrorCode code)
+    /// <summary>
+    /// Answers with the refusal (a probe's own failure for a probe, else CommandFailed) and audits it; logged as a
+    /// warning, or as information when the requester gets the same words anyway (<paramref name="warn"/> false: the
+    /// console of an embedded agent would print them twice).
+    /// </summary>
+    private void Refuse(ICaptureProtocol? request, Principal principal, string what, string reason, ErrorCode code, bool warn = true)
     {
         var message = $"{Node}: refused: {reason}";
-        _log.Warning("Refused {0} from {1} ({2}): {3}", what, principal.Who, From(), reason);
+        if (warn)
+        {
+            _log.Warning("Refused {0} from {1} ({2}): {3}", what, principal.Who, From(), reason);
+        }
+        else
+        {
+            _log.Info("Refused {0} from {1} ({2}): {3}", what, principal.Who, From(), reason);
+        }
+
         _authorization.Audit?.Write(Entry(request, principal, what, "refused") with { Code = AuditDetails.Code(code), Reason = reason });
         // A probe id over its bound is not echoed whole (no console could be waiting for it).
         Sender.Tell(request is IProbeCommand probe ? new ProbeFailed(TextBounds.Bounded(probe.ProbeId, RequestBounds.MaxIdLength), code, message) : new CommandFailed(code, message));
