@@ -76,6 +76,13 @@ public sealed class LibPcapCaptureEngine : ICaptureEngine
             return FilterCheck.Valid;
         }
 
+        // libpcap takes a C string: it would compile only what precedes a NUL. Callers refuse every control character
+        // first (CaptureSettings.FilterProblem, in Protocol, which this project does not see); this is the last line.
+        if (filter.Contains('\0', StringComparison.Ordinal))
+        {
+            return FilterCheck.Invalid("the filter contains a NUL character: libpcap would compile only the text before it");
+        }
+
         IntPtr dead = LibPcapNative.OpenDead(linkType, 65535);
         if (dead == IntPtr.Zero)
         {

@@ -39,9 +39,47 @@ public sealed partial record CaptureSettings(
     /// <summary>True when <paramref name="name"/> could be a Linux interface name (1–15 safe characters).</summary>
     public static bool IsPlausibleInterfaceName(string name) => InterfaceNamePattern().IsMatch(name);
 
-    /// <summary>What is wrong with <paramref name="filter"/> before libpcap sees it (its length), or null.</summary>
-    public static string? FilterProblem(string filter) =>
-        filter.Length > MaxFilterLength ? $"filter is {filter.Length} characters long: at most {MaxFilterLength} are allowed" : null;
+    /// <summary>
+    /// THE check of a filter before libpcap sees it (console, page and agent all call it): its length, and no control
+    /// character. libpcap gets the filter as a C string, so a NUL would cut it short and the capture would run a
+    /// different filter than the one shown in status and the audit log; other control characters (ESC, backspace, C1)
+    /// would make the filter print as something it is not. Tab, newline and carriage return are allowed: libpcap's
+    /// lexer reads them as blanks, as in a filter file of tcpdump -F, so what it compiles is what was written.
+    /// An unpaired surrogate (text that is not Unicode) is refused too. Null when the filter may go to libpcap.
+    /// </summary>
+    public static string? FilterProblem(string filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.Length > MaxFilterLength)
+        {
+            return $"filter is {filter.Length} characters long: at most {MaxFilterLength} are allowed";
+        }
+
+        for (var i = 0; i < filter.Length; i++)
+        {
+            var c = filter[i];
+            if (c is '\t' or '\n' or '\r')
+            {
+                continue;
+            }
+
+            if (char.IsControl(c))
+            {
+                return $"filter has a control character U+{(int)c:X4} at position {i + 1}: not allowed (only tab, newline and carriage return, which libpcap reads as spaces)";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < filter.Length && char.IsLowSurrogate(filter[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return $"filter has an unpaired surrogate U+{(int)c:X4} at position {i + 1}: not allowed (a filter is Unicode text)";
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>These settings with <paramref name="options"/> applied over them.</summary>
     public CaptureSettings With(CaptureOptions options) => new(
@@ -62,18 +100,22 @@ public sealed partial record CaptureSettings(
             problems.Add("no interface given: name one or more interfaces, or 'any'");
         }
 
-        foreach (var name in Interfaces)
+        // Each name is echoed shortened, and at most TextBounds.ListedItems of them: a refusal stays small.
+        var invalid = Interfaces.Where(name => !IsPlausibleInterfaceName(name)).ToList();
+        foreach (var name in invalid.Take(TextBounds.ListedItems))
         {
-            if (!IsPlausibleInterfaceName(name))
-            {
-                problems.Add($"interface name '{name}' is not valid: 1 to 15 characters of letters, digits and . _ - : @");
-            }
+            problems.Add($"interface name {TextBounds.Quote(name)} is not valid: 1 to 15 characters of letters, digits and . _ - : @");
         }
 
-        var duplicates = Interfaces.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (invalid.Count > TextBounds.ListedItems)
+        {
+            problems.Add($"{invalid.Count - TextBounds.ListedItems:N0} more interface names are not valid");
+        }
+
+        var duplicates = Interfaces.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => TextBounds.Escaped(TextBounds.Bounded(g.Key))).ToList();
         if (duplicates.Count > 0)
         {
-            problems.Add($"interface named more than once: {string.Join(", ", duplicates)}");
+            problems.Add($"interface named more than once: {TextBounds.Listed(duplicates)}");
         }
 
         if (Interfaces.Count > 1 && Interfaces.Contains("any"))

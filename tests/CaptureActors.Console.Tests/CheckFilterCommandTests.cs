@@ -94,4 +94,22 @@ public sealed class CheckFilterCommandTests : CapturectlTest
         Assert.Equal($"capturectl: filter is {filter.Length} characters long: at most {CaptureSettings.MaxFilterLength} are allowed", result.Error.Trim());
         Assert.Equal(0, Connector.Connections);
     }
+
+    [Theory]
+    [InlineData("check-filter")]
+    [InlineData("start")]
+    [InlineData("setup")]
+    public async Task A_filter_with_a_control_character_is_a_usage_error_in_the_protocols_words_and_no_node_is_asked(string command)
+    {
+        string[] arguments = command == "check-filter" ? ["packetcapture", command, "udp\u001b[2J port 53"] : ["packetcapture", command, "-f", "udp\u001b[2J port 53"];
+
+        var result = await Run(arguments);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains(
+            "filter has a control character U+001B at position 4: not allowed (only tab, newline and carriage return, which libpcap reads as spaces)",
+            result.Error,
+            StringComparison.Ordinal);
+        Assert.Equal(0, Connector.Connections);
+    }
 }

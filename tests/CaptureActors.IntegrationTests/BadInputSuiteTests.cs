@@ -19,6 +19,14 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
 
     private static readonly string LongName = new string('a', 5000) + ".pcap";
 
+    /// <summary>Issue 14: libpcap saw "udp port 1" of it (a C string), status and audit the whole.</summary>
+    private const string NulFilter = "udp port 1\u0000 and not udp port 1";
+
+    private const string NulProblem = "filter has a control character U+0000 at position 11: not allowed (only tab, newline and carriage return, which libpcap reads as spaces)";
+
+    /// <summary>Issue 14: a delete of this name made a 200 KB reply that Akka dropped, and a 300 KB audit line.</summary>
+    private static readonly string HugeName = new string('a', 100_000) + ".pcap";
+
     /// <summary>capturectl cases: arguments (the fixture's <c>--node</c> is appended unless a case names its own), exit code, the text it must print.</summary>
     private static readonly Dictionary<string, (string[] Arguments, int ExitCode, string Expected)> CommandLines = new()
     {
@@ -114,6 +122,17 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
         ["start a day ahead"] = (Start(new CaptureOptions(Interfaces: ["lo"], MaxDuration: TimeSpan.FromSeconds(5))) with { StartAt = DateTimeOffset.UtcNow.AddDays(1) }, ErrorCode.InvalidSettings, "s ahead of this no"),
         ["start with a bad capture id"] = (Start(new CaptureOptions(Interfaces: ["lo"], MaxDuration: TimeSpan.FromSeconds(5))) with { CaptureId = "../x" }, ErrorCode.InvalidSettings, "capture id '../x' is not valid"),
         ["setup with a ring of one"] = (new UpdateSetup(new CaptureOptions(RingFiles: 1, MaxFileSizeBytes: 1_000_000)), ErrorCode.InvalidSettings, "ring of 1 files is out of range"),
+        ["start with a NUL in the filter"] = (Start(new CaptureOptions(Interfaces: ["lo"], Filter: NulFilter, MaxDuration: TimeSpan.FromSeconds(5))), ErrorCode.InvalidSettings, NulProblem),
+        ["check a filter with a NUL"] = (new CheckFilter(NulFilter), ErrorCode.InvalidFilter, NulProblem),
+        ["setup with a NUL in the filter"] = (new UpdateSetup(new CaptureOptions(Filter: NulFilter)), ErrorCode.InvalidSettings, NulProblem),
+        ["start with an escape sequence in the filter"] = (Start(new CaptureOptions(Interfaces: ["lo"], Filter: "udp\u001b[2J", MaxDuration: TimeSpan.FromSeconds(5))), ErrorCode.InvalidSettings, "filter has a control character U+001B at position 4"),
+        ["start with a 100,000-character filter"] = (Start(new CaptureOptions(Interfaces: ["lo"], Filter: new string('x', 100_000), MaxDuration: TimeSpan.FromSeconds(5))), ErrorCode.InvalidSettings, "filter is 100000 characters long: at most 4096 are allowed"),
+        ["check a 100,000-character filter"] = (new CheckFilter(new string('x', 100_000)), ErrorCode.InvalidFilter, "filter is 100000 characters long: at most 4096 are allowed"),
+        ["delete a 100,000-character name"] = (new DeleteFiles([HugeName]), ErrorCode.UnsafeFileName, $"'{new string('a', 60)}…' (100,005 characters) is not a capture file name: it is 100,005 bytes long, at most 255 are allowed (DeleteFiles names[0])"),
+        ["download ticket for a 300-character name"] = (new OpenDownload(new string('b', 300), 0), ErrorCode.UnsafeFileName, "at most 255 are allowed (OpenDownload name)"),
+        ["start with a 50,000-character owner"] = (new StartCapture(new CaptureOptions(Interfaces: ["lo"]), new CaptureOwner(new string('u', 50_000), "test", 1, "BadInputSuiteTests"), Detached: true), ErrorCode.InvalidArgument, "StartCapture owner.user is 50,000 characters long: at most 1,024 are allowed"),
+        ["stop with a 10,000-character capture id"] = (new StopCapture(new string('c', 10_000)), ErrorCode.InvalidArgument, "StopCapture captureId is 10,000 characters long: at most 64 are allowed"),
+        ["delete 10,001 names"] = (new DeleteFiles([.. Enumerable.Range(0, 10_001).Select(i => $"{i}")]), ErrorCode.InvalidArgument, "DeleteFiles names has 10,001 items: at most 10,000 are allowed"),
     };
 
     public static TheoryData<string> RemoteMessageCases => [.. RemoteMessages.Keys];
@@ -130,12 +149,81 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
             CommandFailed failed => (failed.Code, failed.Message),
             CaptureRejected rejected => (rejected.Code, rejected.Message),
             FilesDeleted { Deleted.Count: 0, Refused: [var refusal] } => (refusal.Code, refusal.Message),
+            FilterChecked { Valid: false } refused => (ErrorCode.InvalidFilter, refused.Error!),
             var other => throw new InvalidOperationException($"{name}: the agent answered {other}"),
         };
 
         Assert.True(actualCode == code, $"{name}: {actualCode} '{text}', expected {code}");
         Assert.Contains(expected, text, StringComparison.Ordinal);
         AssertUnharmed(before);
+    }
+
+    [Fact]
+    public void A_refusal_of_a_huge_name_leaves_a_short_audit_line()
+    {
+        var before = Seed();
+
+        var refused = agent.Ask<CommandFailed>(new DeleteFiles([HugeName]));
+
+        Assert.Equal(ErrorCode.UnsafeFileName, refused.Code);
+        var audit = Path.Combine(agent.DataDirectory, AgentUnderTest.AuditLogName);
+        var line = File.ReadLines(audit).Last(l => l.Contains("DeleteFiles names[0]", StringComparison.Ordinal));
+        Assert.True(line.Length < 8 * 1024, $"the audit line is {line.Length} characters long");
+        AssertUnharmed(before);
+    }
+
+    /// <summary><c>--nodes FILE</c> cases (issue 14: <c>--nodes /dev/zero</c> aborted with exit 134 at 8 GB): the file, then the message.</summary>
+    private static readonly Dictionary<string, (Func<string, string> Make, string Expected)> NodesFiles = new()
+    {
+        ["a character device"] = (_ => "/dev/zero", "capturectl: nodes file /dev/zero is not a regular file (a character device)"),
+        ["a FIFO without a writer"] = (scratch => Fifo(Path.Combine(scratch, "nodes.fifo")), "is not a regular file (a FIFO)"),
+        ["a directory"] = (scratch => scratch, "is not a regular file (a directory)"),
+        ["a 2 MB file"] = (scratch => Written(Path.Combine(scratch, "nodes.big"), new string('#', 2_000_000)), "is larger than 1 MiB: at most 1,048,576 bytes are allowed"),
+        ["a 10 KB line"] = (scratch => Written(Path.Combine(scratch, "nodes.long"), "a=" + new string('x', 10_240) + "\n"), "nodes.long:1: line is 10,242 characters long: at most 4,096 are allowed in a nodes file"),
+        ["a binary file"] = (scratch => Written(Path.Combine(scratch, "nodes.bin"), "a=127.0.0.1:1\u0000\u0001\n"), "nodes.bin:1: control character U+0000 at column 14: a nodes file is text"),
+    };
+
+    public static TheoryData<string> NodesFileCases => [.. NodesFiles.Keys];
+
+    [Theory]
+    [MemberData(nameof(NodesFileCases))]
+    public void A_bad_nodes_file_is_a_usage_error_naming_the_file_and_the_limit(string name)
+    {
+        var (make, expected) = NodesFiles[name];
+        var before = Seed();
+        var path = make(agent.Scratch);
+        try
+        {
+            // ProcessRunner's bound fails the case if capturectl blocks (a FIFO) instead of answering.
+            var result = ProcessRunner.Run(Capturectl.Executable, ["--nodes", path, "packetcapture", "status"], TimeSpan.FromSeconds(60));
+
+            Assert.True(result.ExitCode == 2, $"{name}: exit {result.ExitCode}, expected 2\n{result.StandardOutput}\n{result.StandardError}");
+            Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+            Assert.True(result.StandardError.Length < 2048, $"{name}: {result.StandardError.Length} characters on stderr");
+        }
+        finally
+        {
+            if (path.StartsWith(agent.Scratch + "/", StringComparison.Ordinal))
+            {
+                File.Delete(path);
+            }
+        }
+
+        AssertUnharmed(before);
+    }
+
+    private static string Written(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string Fifo(string path)
+    {
+        File.Delete(path);
+        var made = ProcessRunner.Run("mkfifo", [path]);
+        Assert.True(made.ExitCode == 0, made.StandardError);
+        return path;
     }
 
     /// <summary>Forged at the wire (see <see cref="WireForger"/>): the agent drops each with a log line and no answer.</summary>

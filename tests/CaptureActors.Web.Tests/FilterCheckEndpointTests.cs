@@ -47,9 +47,9 @@ public sealed partial class FilterCheckEndpointTests(ITestOutputHelper output) :
     private async Task<string> PageTokenAsync() =>
         CsrfMeta().Match(await _http.GetStringAsync(new Uri("/", UriKind.Relative))).Groups["token"].Value;
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(object body, string? token)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(object body, string? token, string path = "/api/filter/check")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/filter/check") { Content = JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
         if (token is not null)
         {
             request.Headers.Add(CrossSiteGuard.HeaderName, token);
@@ -112,6 +112,42 @@ public sealed partial class FilterCheckEndpointTests(ITestOutputHelper output) :
         Assert.Equal($"filter is {filter.Length} characters long: at most {CaptureSettings.MaxFilterLength} are allowed", tooLong.GetProperty("fieldErrors").GetProperty("filter")[0].GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknownStatus);
         Assert.Equal("unknown node 'zz': known nodes are a, b", unknown.GetProperty("error").GetString());
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    /// <summary>Issue 14: a NUL cut the filter short in libpcap while the page showed and stored all of it.</summary>
+    [Theory]
+    [InlineData("/api/filter/check")]
+    [InlineData("/api/setup")]
+    [InlineData("/api/captures/start")]
+    public async Task A_filter_with_a_control_character_is_refused_by_the_check_the_setup_and_a_start_without_asking_a_node(string path)
+    {
+        var token = await PageTokenAsync();
+        const string filter = "udp port 1\u0000 and not udp port 1";
+        object body = path == "/api/filter/check"
+            ? new { nodes = new[] { "a" }, filter }
+            : new { nodes = new[] { "a" }, settings = new { interfaces = new[] { "lo" }, filter, maxSize = "", duration = "", ring = "" } };
+
+        var (status, result) = await PostAsync(body, token, path);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(
+            ["filter has a control character U+0000 at position 11: not allowed (only tab, newline and carriage return, which libpcap reads as spaces)"],
+            result.GetProperty("fieldErrors").GetProperty("filter").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(result.TryGetProperty("valid", out var valid) ? valid.GetBoolean() : result.GetProperty("ok").GetBoolean());
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_refused_long_filter_is_not_echoed_whole()
+    {
+        var token = await PageTokenAsync();
+        var filter = new string('x', 20_000);
+
+        var (status, result) = await PostAsync(new { nodes = new[] { "a" }, filter }, token);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(new string('x', 60) + "… (20,000 characters)", result.GetProperty("filter").GetString());
         ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 }

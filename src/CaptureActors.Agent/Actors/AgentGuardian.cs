@@ -46,6 +46,7 @@ public sealed class AgentGuardian : ReceiveActor
         _probes = Context.ActorOf(ProbeRouter.Props(probes), "probes");
 
         Receive<CaptureSupervisor.Shutdown>(m => _capture.Forward(m));
+        Receive<ICaptureProtocol>(m => RequestBounds.Check(m) is not null, RefuseOutOfBounds);
         Receive<OpenSession>(HandleOpenSession);
         Receive<SessionProof>(HandleProof);
         Receive<LocalProofOffered>(HandleLocalProof);
@@ -152,6 +153,12 @@ public sealed class AgentGuardian : ReceiveActor
             return;
         }
 
+        if (RequestBounds.Check(request) is { } bounds)
+        {
+            Refuse(request, Unknown(), CommandRoles.Requests[type].Name, bounds.Message, bounds.Code, warn: false);
+            return;
+        }
+
         if (_authorization.Sessions is not { } sessions)
         {
             Dispatch(request, Unauthenticated(request));
@@ -186,6 +193,16 @@ public sealed class AgentGuardian : ReceiveActor
         }
 
         Dispatch(message, Unknown());
+    }
+
+    /// <summary>
+    /// A message over one of <see cref="RequestBounds"/>' limits is answered with the limit before anything reads it
+    /// further: no handler, refusal or audit line repeats a string of the frame's size.
+    /// </summary>
+    private void RefuseOutOfBounds(ICaptureProtocol message)
+    {
+        var problem = RequestBounds.Check(message)!;
+        Refuse(message, Unknown(), CommandRoles.For(message)?.Name ?? message.GetType().Name, problem.Message, problem.Code, warn: false);
     }
 
     /// <summary>Checks the role the request needs and sends it on, through an <see cref="AuditedRequest"/> when it is audited.</summary>
@@ -246,13 +263,26 @@ public sealed class AgentGuardian : ReceiveActor
         }
     }
 
-    /// <summary>Answers with the refusal (a probe's own failure for a probe, else CommandFailed) and audits it.</summary>
-    private void Refuse(ICaptureProtocol? request, Principal principal, string what, string reason, ErrorCode code)
+    /// <summary>
+    /// Answers with the refusal (a probe's own failure for a probe, else CommandFailed) and audits it; logged as a
+    /// warning, or as information when the requester gets the same words anyway (<paramref name="warn"/> false: the
+    /// console of an embedded agent would print them twice).
+    /// </summary>
+    private void Refuse(ICaptureProtocol? request, Principal principal, string what, string reason, ErrorCode code, bool warn = true)
     {
         var message = $"{Node}: refused: {reason}";
-        _log.Warning("Refused {0} from {1} ({2}): {3}", what, principal.Who, From(), reason);
+        if (warn)
+        {
+            _log.Warning("Refused {0} from {1} ({2}): {3}", what, principal.Who, From(), reason);
+        }
+        else
+        {
+            _log.Info("Refused {0} from {1} ({2}): {3}", what, principal.Who, From(), reason);
+        }
+
         _authorization.Audit?.Write(Entry(request, principal, what, "refused") with { Code = AuditDetails.Code(code), Reason = reason });
-        Sender.Tell(request is IProbeCommand probe ? new ProbeFailed(probe.ProbeId, code, message) : new CommandFailed(code, message));
+        // A probe id over its bound is not echoed whole (no console could be waiting for it).
+        Sender.Tell(request is IProbeCommand probe ? new ProbeFailed(TextBounds.Bounded(probe.ProbeId, RequestBounds.MaxIdLength), code, message) : new CommandFailed(code, message));
     }
 
     private AuditEntry Entry(ICaptureProtocol? request, Principal principal, string what, string result) => new(

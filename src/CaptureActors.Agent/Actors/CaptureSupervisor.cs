@@ -27,6 +27,9 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan OtherProcessStopTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>Interfaces an unknown-interface refusal lists (a container host has thousands): the rest are counted.</summary>
+    private const int MaxListedInterfaces = 200;
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly AgentOptions _options;
     private readonly ICaptureEngine _engine;
@@ -147,7 +150,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
 
         if (captureId is not null && !CaptureIdPattern().IsMatch(captureId))
         {
-            return new CaptureRejected(ErrorCode.InvalidSettings, $"capture id '{captureId}' is not valid: 1 to 40 letters, digits or '-'");
+            return new CaptureRejected(ErrorCode.InvalidSettings, $"capture id {TextBounds.Quote(captureId)} is not valid: 1 to 40 letters, digits or '-'");
         }
 
         if (settings.Interfaces is not ["any"])
@@ -158,7 +161,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             {
                 return new CaptureRejected(
                     ErrorCode.UnknownInterface,
-                    $"unknown interface {string.Join(", ", unknown.Select(u => $"'{u}'"))} on node {_options.NodeName}: valid interfaces are {string.Join(", ", known.Append("any").Distinct())}");
+                    $"unknown interface {TextBounds.Listed(unknown.Select(u => TextBounds.Quote(u)))} on node {_options.NodeName}: valid interfaces are {TextBounds.Listed(known.Append("any").Distinct(), MaxListedInterfaces)}");
             }
         }
 
@@ -183,13 +186,21 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// The settings form's check while the filter is typed: the length limit and libpcap's compiler, as a start checks
-    /// them, on a dead pcap handle (no device, no privilege, no capture thread). Reads and changes nothing else.
+    /// The settings form's check while the filter is typed: the length limit, the control characters and libpcap's
+    /// compiler, as a start checks them, on a dead pcap handle (no device, no privilege, no capture thread); libpcap
+    /// never sees a filter that <see cref="CaptureSettings.FilterProblem"/> refuses, and the answer echoes such a filter
+    /// only shortened (the reply must fit a frame). Reads and changes nothing else.
     /// </summary>
     private void HandleCheckFilter(CheckFilter check)
     {
-        var problem = CaptureSettings.FilterProblem(check.Filter) ?? FilterRefusal(check.Filter);
-        Sender.Tell(new FilterChecked(_options.NodeName, check.Filter, problem is null, problem));
+        if (CaptureSettings.FilterProblem(check.Filter) is { } problem)
+        {
+            Sender.Tell(new FilterChecked(_options.NodeName, TextBounds.Bounded(check.Filter), false, problem));
+            return;
+        }
+
+        var refusal = FilterRefusal(check.Filter);
+        Sender.Tell(new FilterChecked(_options.NodeName, check.Filter, refusal is null, refusal));
     }
 
     /// <summary>A start below the free-disk floor or at the quota is refused, naming free space and the floor.</summary>

@@ -118,7 +118,7 @@ public sealed class FileStore : ReceiveActor
             return new FileRefusal(
                 name,
                 ErrorCode.UnsafeFileName,
-                $"'{name}' is not a capture file name: names look like {CaptureFileNames.Example} (letters, digits, '.', '-', '_'; no directories or '..')");
+                $"{TextBounds.Quote(name, RequestBounds.MaxFileNameBytes)} is not a capture file name: names look like {CaptureFileNames.Example} (letters, digits, '.', '-', '_'; no directories or '..')");
         }
 
         return File.Exists(Path.Combine(Directory, name))
@@ -235,7 +235,7 @@ public sealed class FileStore : ReceiveActor
 
         RemoveSidecarsWithoutFiles();
         _log.Info("Deleted {0} file(s), refused {1}", deleted.Count, refused.Count);
-        return new FilesDeleted(deleted, refused);
+        return new FilesDeleted(deleted, FileRefusals.Bounded(refused));
     }
 
     /// <summary>Marks or unmarks files keep (<see cref="KeepList"/>); a file being written may be marked too (the ring then keeps it).</summary>
@@ -269,7 +269,7 @@ public sealed class FileStore : ReceiveActor
         }
 
         _log.Info("{0} {1} file(s), refused {2}", request.Keep ? "Kept" : "Unkept", accepted.Count, refused.Count);
-        return new FilesKept(accepted, refused, request.Keep);
+        return new FilesKept(accepted, FileRefusals.Bounded(refused), request.Keep);
     }
 
     /// <summary>A finished capture's sidecar goes when the last of its files has been deleted.</summary>

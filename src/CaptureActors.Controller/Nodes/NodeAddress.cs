@@ -27,7 +27,8 @@ public sealed partial record NodeAddress(string Name, string Host, int Port)
         var match = Pattern().Match(text.Trim());
         if (!match.Success)
         {
-            error = $"'{text}' is not a node: expected {Expected}";
+            // A failed match may be any text (a line of a nodes file): echoed shortened and escaped.
+            error = $"{TextBounds.Quote(text, 300)} is not a node: expected {Expected}";
             return false;
         }
 

@@ -2,11 +2,19 @@ namespace CaptureActors.Controller.Nodes;
 
 /// <summary>
 /// The nodes a controller may talk to, from <c>--node NAME=HOST:PORT</c> options and <c>--nodes FILE</c> files
-/// (one node a line, <c>#</c> comments, blank lines ignored), and the selection of some of them (<c>--on a,b</c>, <c>--all</c>).
+/// (one node a line, <c>#</c> comments, blank lines ignored; read within <see cref="NodesFile"/>' bounds), at most
+/// <see cref="MaxNodes"/>, and the selection of some of them (<c>--on a,b</c>, <c>--all</c>).
 /// </summary>
 public sealed class NodeRegistry
 {
+    /// <summary>Nodes one console may name: far above any fleet a console addresses directly (a controller's fleet registers itself).</summary>
+    public const int MaxNodes = 10_000;
+
+    /// <summary>Problems reported one by one before the rest are counted.</summary>
+    private const int MaxReportedProblems = 20;
+
     private readonly List<NodeAddress> _nodes = [];
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
     public IReadOnlyList<NodeAddress> Nodes => _nodes;
 
@@ -24,25 +32,37 @@ public sealed class NodeRegistry
 
         foreach (var file in nodeFiles)
         {
-            string[] lines;
+            IReadOnlyList<string> lines;
             try
             {
-                lines = File.ReadAllLines(file);
+                lines = NodesFile.ReadLines(file);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                problems.Add($"cannot read nodes file {file}: {e.Message}");
+                problems.Add(e.Message.Contains(file, StringComparison.Ordinal) ? e.Message : $"cannot read nodes file {file}: {e.Message}");
                 continue;
             }
 
-            for (var i = 0; i < lines.Length; i++)
+            for (var i = 0; i < lines.Count; i++)
             {
                 var line = lines[i].Split('#', 2)[0].Trim();
                 if (line.Length > 0)
                 {
                     registry.Add(line, $"{file}:{i + 1}", problems);
                 }
+
+                if (registry._nodes.Count > MaxNodes)
+                {
+                    problems.Add($"{file}:{i + 1}: more than {MaxNodes:N0} nodes: at most {MaxNodes:N0} are allowed");
+                    break;
+                }
             }
+        }
+
+        if (problems.Count > MaxReportedProblems)
+        {
+            var more = problems.Count - MaxReportedProblems;
+            problems = [.. problems.Take(MaxReportedProblems), $"and {more:N0} more problems"];
         }
 
         return problems.Count == 0 ? registry : throw new NodeSelectionException(string.Join(Environment.NewLine, problems));
@@ -80,13 +100,13 @@ public sealed class NodeRegistry
         {
             problems.Add($"{source}: {error}");
         }
-        else if (_nodes.Any(n => n.Name == node!.Name))
+        else if (!_names.Add(node!.Name))
         {
-            problems.Add($"{source}: node '{node!.Name}' is defined twice");
+            problems.Add($"{source}: node '{node.Name}' is defined twice");
         }
         else
         {
-            _nodes.Add(node!);
+            _nodes.Add(node);
         }
     }
 }

@@ -173,7 +173,7 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
     /// <summary>
     /// The filter as the form would start it (trimmed), checked by each chosen node's libpcap while it is typed; each
     /// refusal goes next to the filter field as a start's would. A node that cannot be asked is named, not counted as a
-    /// refusal. Over the length limit, no node is asked (the start's own limit and words).
+    /// refusal. Over the length limit or with a control character, no node is asked (the start's own check and words).
     /// </summary>
     public async Task<FilterCheckResult> CheckFilterAsync(FilterCheckRequest request)
     {
@@ -181,7 +181,8 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
         var filter = request.Filter?.Trim() ?? "";
         if (CaptureSettings.FilterProblem(filter) is { } problem)
         {
-            return new FilterCheckResult(filter, false, [], Freeze(new() { ["filter"] = [problem] }));
+            // A refused filter is echoed shortened: a 10 MB filter is not sent back.
+            return new FilterCheckResult(TextBounds.Bounded(filter), false, [], Freeze(new() { ["filter"] = [problem] }));
         }
 
         var verdicts = await Task.WhenAll(nodes.Select(async node =>
