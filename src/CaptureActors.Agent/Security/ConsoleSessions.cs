@@ -80,7 +80,7 @@ public sealed class ConsoleSessions(
 
         if (request.SessionActor.Length > MaxActorPathLength || !ActorPath.TryParse(request.SessionActor, out var actor) || actor.Address.Host is null)
         {
-            return Refused($"'{Printable(request.SessionActor)}' is not the path of a console's session actor (akka.tcp://SYSTEM@HOST:PORT/...)", peer.Who);
+            return Refused($"{TextBounds.Quote(request.SessionActor)} is not the path of a console's session actor (akka.tcp://SYSTEM@HOST:PORT/...)", peer.Who);
         }
 
         return Grant(peer.Who, AgentRole.Operator, actor);
@@ -145,9 +145,6 @@ public sealed class ConsoleSessions(
         $"no open challenge matches this proof (a challenge is good for one proof within {SessionProofText.ChallengeLifetime.TotalSeconds:0} s)";
 
     private static ProofOutcome Refused(string why, string? subject) => new(null, null, why, subject);
-
-    private static string Printable(string text) =>
-        string.Concat((text.Length > 60 ? text[..60] + "…" : text).Select(c => char.IsControl(c) ? '?' : c));
 
     /// <summary>Removes the challenge of <paramref name="nonce"/>: true when it was open and not expired.</summary>
     private bool TakeChallenge(byte[] nonce, DateTimeOffset now) =>
