@@ -29,13 +29,16 @@ public static class AgentJson
         DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
-    /// <summary>Reads a JSON file; null when it does not exist or cannot be parsed (a half-written file is never trusted).</summary>
+    /// <summary>
+    /// Reads a JSON file; null when it does not exist, is not a regular file (a link or a FIFO is never followed:
+    /// <see cref="RegularFile"/>) or cannot be parsed (a half-written file is never trusted).
+    /// </summary>
     public static T? TryRead<T>(string path)
         where T : class
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = RegularFile.OpenRead(path);
             return JsonSerializer.Deserialize<T>(stream, Options);
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
