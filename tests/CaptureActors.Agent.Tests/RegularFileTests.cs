@@ -140,6 +140,30 @@ public sealed class RegularFileTests : IDisposable
     }
 
     [Fact]
+    public void An_atomic_write_removes_a_link_planted_as_its_temporary_name_and_leaves_the_target_alone()
+    {
+        var keep = _data.File(KeepList.FileName);
+        File.CreateSymbolicLink(keep + ".tmp", _planted.SecretPath);
+
+        KeepList.Update(_data.Path, _planted.CaptureDirectory, [], keep: true);
+
+        _planted.AssertSecretIntact();
+        Assert.True(File.Exists(keep));
+        Assert.Null(new FileInfo(keep).LinkTarget);
+        Assert.Empty(KeepList.Load(_data.Path));
+    }
+
+    [Fact]
+    public void A_new_capture_segment_is_never_written_through_a_planted_link()
+    {
+        var path = _planted.PathOf(_planted.SymlinkName);
+
+        Assert.Throws<Pcap.PcapWriteException>(() => Pcap.PcapFileWriter.Create(path, 1, 65535, createNew: true));
+
+        _planted.AssertSecretIntact();
+    }
+
+    [Fact]
     public void The_handle_is_not_inherited_by_child_processes()
     {
         var path = Regular();

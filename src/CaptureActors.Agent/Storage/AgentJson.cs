@@ -19,7 +19,8 @@ public static class AgentJson
     public static void WriteAtomically<T>(string path, T value)
     {
         var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        // Created afresh: a link planted as the temporary name is removed, never written through.
+        using (var stream = RegularFile.CreateNew(temporary))
         {
             JsonSerializer.Serialize(stream, value, Options);
             stream.Flush(flushToDisk: true);

@@ -153,6 +153,22 @@ public static partial class RegularFile
 
     private static SafeFileHandle OpenHandle(string path, Identity? expected, FileOptions options) => OpenHandle(path, expected, options, out _);
 
+    /// <summary>
+    /// Creates <paramref name="path"/> afresh for writing, never through a link: whatever has the name is unlinked first
+    /// (a planted link goes, its target is untouched), then the file is created with <c>O_CREAT|O_EXCL</c>, which fails
+    /// rather than follow a link planted in between.
+    /// </summary>
+    /// <exception cref="IOException">The name exists again (planted in between) or the file cannot be created.</exception>
+    public static FileStream CreateNew(string path, FileShare share = FileShare.None)
+    {
+        if (Inspect(path).Kind is not Kind.Missing and not Kind.Directory)
+        {
+            File.Delete(path);
+        }
+
+        return new FileStream(path, FileMode.CreateNew, FileAccess.Write, share);
+    }
+
     /// <summary>The status of an open file (<c>statx</c> on its descriptor).</summary>
     public static Status StatusOf(SafeFileHandle handle, string pathForMessages)
     {
