@@ -94,9 +94,9 @@ public static partial class RegularFile
 
     /// <summary>
     /// Opens <paramref name="path"/> for reading if, and only if, it is a regular file with one link (and, given
-    /// <paramref name="expected"/>, the same file as was checked before). The handle is opened by the runtime with
-    /// <paramref name="options"/> (e.g. <see cref="FileOptions.Asynchronous"/> for sendfile), through the descriptor that
-    /// was checked, so it is that very file whatever happens to the name meanwhile.
+    /// <paramref name="expected"/>, the same file as was checked before). The stream reads the very descriptor that was
+    /// checked, so it is that file whatever happens to the name meanwhile; with <see cref="FileOptions.Asynchronous"/>
+    /// (sendfile) the runtime reopens that descriptor through <c>/proc/self/fd</c>, and the reopened file is checked again.
     /// </summary>
     /// <exception cref="NotRegularFileException">Not a regular file, a link, more than one hard link, or another file than expected.</exception>
     /// <exception cref="FileNotFoundException">No entry of that name.</exception>
@@ -115,8 +115,8 @@ public static partial class RegularFile
         }
     }
 
-    /// <summary>As <see cref="OpenRead"/>, returning the handle and the status of the opened file.</summary>
-    public static SafeFileHandle OpenHandle(string path, Identity? expected, FileOptions options, out Status status)
+    /// <summary>The handle behind <see cref="OpenRead"/>.</summary>
+    private static SafeFileHandle OpenHandle(string path, Identity? expected, FileOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fd = Open(path, ORdOnly | ONoFollow | ONonBlock | OCloExec);
@@ -131,27 +131,40 @@ public static partial class RegularFile
             };
         }
 
-        using var probe = new SafeFileHandle(fd, ownsHandle: true);
-        status = StatusOf(probe, path);
-        Check(path, status, expected);
-
-        // Reopened through the checked descriptor (/proc/self/fd/N names the open file itself, not a path to look up
-        // again), so the runtime owns a handle with the asked options (a descriptor wrapped by hand cannot be asynchronous).
-        var handle = File.OpenHandle($"/proc/self/fd/{fd}", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, options);
+        var probe = new SafeFileHandle(fd, ownsHandle: true);
         try
         {
-            var reopened = StatusOf(handle, path);
-            Check(path, reopened, status.Identity);
+            var status = StatusOf(probe, path);
+            Check(path, status, expected);
+            if ((options & FileOptions.Asynchronous) == 0)
+            {
+                // The checked descriptor itself (the other options are access-pattern hints only).
+                return probe;
+            }
+
+            // A descriptor wrapped by hand cannot be asynchronous (sendfile's SendPacketsElement needs it): reopened by the
+            // runtime through the checked descriptor (/proc/self/fd/N names the open file itself, no path is looked up
+            // again), and checked to be the same file.
+            var handle = File.OpenHandle($"/proc/self/fd/{fd}", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, options);
+            try
+            {
+                Check(path, StatusOf(handle, path), status.Identity);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+
+            probe.Dispose();
             return handle;
         }
         catch
         {
-            handle.Dispose();
+            probe.Dispose();
             throw;
         }
     }
-
-    private static SafeFileHandle OpenHandle(string path, Identity? expected, FileOptions options) => OpenHandle(path, expected, options, out _);
 
     /// <summary>
     /// Creates <paramref name="path"/> afresh for writing, never through a link: whatever has the name is unlinked first
