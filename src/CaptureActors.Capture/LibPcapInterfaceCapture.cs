@@ -176,7 +176,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
         string path = request.SegmentPath(sequence);
         try
         {
-            return PcapFileWriter.Create(path, linkType, request.SnapLength);
+            // Always a new name: one that exists (a link planted ahead of a rotation, say) is refused, never written through.
+            return PcapFileWriter.Create(path, linkType, request.SnapLength, createNew: true);
         }
         catch (PcapWriteException e)
         {

@@ -218,7 +218,8 @@ public sealed class PcapFileReader : IDisposable
             case 0x0a0d0d0a:
                 throw new PcapFormatException(Name, 0, "this is a pcapng file, not classic pcap");
             default:
-                throw new PcapFormatException(Name, 0, $"not a pcap file (magic 0x{magic:x8}; pcap starts with a1b2c3d4 or a1b23c4d in either byte order)");
+                // The bytes found are not repeated: a file that is not a capture is no business of an error message.
+                throw new PcapFormatException(Name, 0, "not a pcap file (it does not start with a pcap magic number: a1b2c3d4 or a1b23c4d in either byte order)");
         }
 
         _bigEndian = bigEndian;

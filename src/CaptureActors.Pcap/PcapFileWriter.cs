@@ -68,14 +68,18 @@ public sealed class PcapFileWriter : IDisposable
     public int RecordLength(int capturedLength) => PcapFormat.RecordHeaderLength + Math.Min(capturedLength, SnapLength);
 
     /// <summary>Creates (or replaces) <paramref name="path"/> and writes the file header to it.</summary>
+    /// <param name="createNew">
+    /// Fail when the name exists (<c>O_CREAT|O_EXCL</c>) instead of replacing it: a capture's segment is always new, and a
+    /// symbolic link planted under its name is then refused, never written through.
+    /// </param>
     /// <exception cref="PcapWriteException">The file cannot be created or its header written.</exception>
-    public static PcapFileWriter Create(string path, int linkType, int snapLength, int bufferBytes = 1 << 20)
+    public static PcapFileWriter Create(string path, int linkType, int snapLength, int bufferBytes = 1 << 20, bool createNew = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(snapLength, 1);
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+            stream = new FileStream(path, createNew ? FileMode.CreateNew : FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -181,7 +181,10 @@ public sealed class PcapNgReader : IDisposable
 
         if (BinaryPrimitives.ReadUInt32LittleEndian(head) != SectionHeaderBlockType)
         {
-            throw new PcapFormatException(Name, 0, $"not a pcapng file (block type 0x{BinaryPrimitives.ReadUInt32LittleEndian(head):x8}, a pcapng file starts with 0x0a0d0d0a)");
+            // What the file starts with is named only when it is a capture format; other bytes are not repeated (they are
+            // the contents of a file that is not a capture, no business of an error message).
+            var classic = BinaryPrimitives.ReadUInt32LittleEndian(head) is PcapFormat.MicrosecondMagic or PcapFormat.NanosecondMagic or 0xd4c3b2a1 or 0x4d3cb2a1;
+            throw new PcapFormatException(Name, 0, $"not a pcapng file ({(classic ? "it starts like a classic pcap file" : "it does not start with a pcapng Section Header Block")}; a pcapng file starts with 0x0a0d0d0a)");
         }
 
         _stream.Seek(0, SeekOrigin.Begin);
@@ -254,8 +257,8 @@ public sealed class PcapNgReader : IDisposable
             {
                 ByteOrderMagic => false,
                 SwappedByteOrderMagic => true,
-                uint other => throw new PcapFormatException(Name, _offset,
-                    $"section header with byte-order magic 0x{other:x8} (must be 0x1a2b3c4d in either byte order): the file is corrupt"),
+                _ => throw new PcapFormatException(Name, _offset,
+                    "section header with an unknown byte-order magic (must be 0x1a2b3c4d in either byte order): the file is corrupt"),
             };
         }
         else

@@ -12,6 +12,10 @@ public enum ErrorCode
     PermissionDenied,
     DeviceError,
     UnknownFile,
+    /// <summary>
+    /// Not one of the store's file names (a path, '..'), or an entry of that name that is not a regular file with one
+    /// link (a symbolic link, a FIFO, a directory, a hard link): the store reads regular files only.
+    /// </summary>
     UnsafeFileName,
     FileInUse,
     IoError,

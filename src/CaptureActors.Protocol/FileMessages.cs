@@ -6,7 +6,15 @@ public sealed record ListFiles : IFileCommand
     public static readonly ListFiles Instance = new();
 }
 
-public sealed record FileListing(string Node, IReadOnlyList<CaptureFileInfo> Files) : ICaptureProtocol;
+/// <param name="Unlisted">
+/// Entries named like capture files that the store does not list and refuses to read, with why (a symbolic link, a FIFO,
+/// a directory, a file with more than one hard link): the first 16 by name; null when there are none.
+/// </param>
+public sealed record FileListing(string Node, IReadOnlyList<CaptureFileInfo> Files, IReadOnlyList<FileRefusal>? Unlisted = null) : ICaptureProtocol
+{
+    /// <summary>Why <paramref name="name"/> is not listed, when the node said so; null for a name it does not have.</summary>
+    public FileRefusal? UnlistedReason(string name) => Unlisted?.FirstOrDefault(r => r.Name == name);
+}
 
 public enum CaptureFileState
 {

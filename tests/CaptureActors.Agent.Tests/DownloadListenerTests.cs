@@ -126,6 +126,33 @@ public sealed class DownloadListenerTests(ITestOutputHelper output) : Akka.TestK
     }
 
     [Fact]
+    public async Task A_ticket_for_a_name_that_became_a_link_sends_nothing()
+    {
+        Start();
+        using var planted = new PlantedEntries(_data.Path, "node1").Symlink();
+
+        await AssertNothingSentAsync(_listener.Issue(planted.PathOf(planted.SymlinkName), planted.SymlinkName, 0, 100)!);
+    }
+
+    [Fact]
+    public async Task A_ticket_for_a_file_replaced_since_its_check_sends_nothing()
+    {
+        Start();
+
+        await AssertNothingSentAsync(_listener.Issue(_file.Path, _file.Name, 0, _file.Size, new Storage.RegularFile.Identity(0, 1))!);
+    }
+
+    /// <summary>A valid ticket is presented, and the node closes the connection without a byte of the file.</summary>
+    private async Task AssertNothingSentAsync(Protocol.DownloadTicket ticket)
+    {
+        await using var client = await RawChannelClient.ConnectAsync(_listener.Port);
+        await client.SendRequestAsync(ticket.Token, ticket.Name, 0);
+
+        Assert.True(await client.IsClosedByNodeAsync());
+        Assert.Equal(0, _listener.Completed);
+    }
+
+    [Fact]
     public async Task An_expired_ticket_is_refused()
     {
         Start(Settings with { TicketLifetime = TimeSpan.FromMilliseconds(200) });

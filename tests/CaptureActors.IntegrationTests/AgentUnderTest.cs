@@ -96,7 +96,9 @@ public sealed class AgentUnderTest : IDisposable
                 continue;
             }
 
-            result[relative] = info.Attributes.HasFlag(FileAttributes.Directory) ? "dir"
+            // A planted symbolic link is recorded by its target, never followed.
+            result[relative] = info.LinkTarget is { } target ? $"link {target}"
+                : info.Attributes.HasFlag(FileAttributes.Directory) ? "dir"
                 : relative == LockFileName ? $"lock {info.Length} {info.LastWriteTimeUtc:O}"
                 : $"{Convert.ToHexString(HashShared(file))} {info.Length} {info.LastWriteTimeUtc:O}";
         }

@@ -27,6 +27,15 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
     /// <summary>Issue 14: a delete of this name made a 200 KB reply that Akka dropped, and a 300 KB audit line.</summary>
     private static readonly string HugeName = new string('a', 100_000) + ".pcap";
 
+    /// <summary>Planted beside the seeded file (<see cref="PlantedEntries"/>): links to a 0600 secret outside the data directory.</summary>
+    private const string PlantedLink = Node + "_lo_20991231T000000Z_001.pcap";
+
+    private const string PlantedHardLink = Node + "_lo_20991231T000000Z_002.pcap";
+
+    private const string LinkRefused = $"'{PlantedLink}' on node {Node} is a symbolic link, not a capture file: refused";
+
+    private const string HardLinkRefused = $"'{PlantedHardLink}' on node {Node} has 2 hard links (a capture file has one; another name may be a file outside the capture directory), not a capture file: refused";
+
     /// <summary>capturectl cases: arguments (the fixture's <c>--node</c> is appended unless a case names its own), exit code, the text it must print.</summary>
     private static readonly Dictionary<string, (string[] Arguments, int ExitCode, string Expected)> CommandLines = new()
     {
@@ -61,6 +70,10 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
         ["delete unknown file"] = (["packetcapture", "delete", Node + "_lo_20990101T000000Z_001.pcap"], 1, $"no capture file named '{Node}_lo_20990101T000000Z_001.pcap' on node {Node}"),
         ["download relative path"] = (["packetcapture", "download", "../" + SeededFile, "-o", "SCRATCH"], 1, $"node {Node} has no capture file of that name"),
         ["download absolute path"] = (["packetcapture", "download", "/etc/shadow", "-o", "SCRATCH"], 1, $"node {Node} has no capture file of that name"),
+        ["download symbolic link"] = (["packetcapture", "download", PlantedLink, "-o", "SCRATCH"], 1, LinkRefused),
+        ["download hard link"] = (["packetcapture", "download", PlantedHardLink, "-o", "SCRATCH"], 1, HardLinkRefused),
+        ["delete symbolic link"] = (["packetcapture", "delete", PlantedLink], 1, LinkRefused),
+        ["keep symbolic link"] = (["packetcapture", "keep", PlantedLink], 1, LinkRefused),
         ["node without address"] = (["packetcapture", "status", "--node", "bad"], 2, "--node: 'bad' is not a node: expected NAME=HOST:PORT"),
         ["node port out of range"] = (["packetcapture", "status", "--node", "a=127.0.0.1:99999"], 2, "port 99999 is out of range 1 to 65535"),
         ["node broken IPv6"] = (["packetcapture", "status", "--node", "a=[::1"], 2, "'a=[::1' is not a node"),
@@ -91,6 +104,8 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
 
         Assert.True(result.ExitCode == exitCode, $"{name}: exit {result.ExitCode}, expected {exitCode}\n{result.StandardOutput}\n{result.StandardError}");
         Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+        PlantedEntries.AssertNoSecret(result.StandardOutput + result.StandardError, name);
+        PlantedEntries.AssertNoSecretIn(scratch);
         AssertUnharmed(before);
     }
 
@@ -115,6 +130,11 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
         ["read chunk negative offset"] = (new ReadFileChunk(SeededFile, -1, 1024), ErrorCode.InvalidSettings, "chunk offset -1 and length 1024 must be positive"),
         ["download ticket relative path"] = (new OpenDownload("../" + SeededFile, 0), ErrorCode.UnsafeFileName, "is not a capture file name"),
         ["download ticket offset beyond end"] = (new OpenDownload(SeededFile, 1L << 40), ErrorCode.InvalidSettings, $"offset {1L << 40} is outside '{SeededFile}'"),
+        ["read chunk of a symbolic link"] = (new ReadFileChunk(PlantedLink, 0, ReadFileChunk.MaxChunkBytes), ErrorCode.UnsafeFileName, LinkRefused),
+        ["read chunk of a hard link"] = (new ReadFileChunk(PlantedHardLink, 0, ReadFileChunk.MaxChunkBytes), ErrorCode.UnsafeFileName, HardLinkRefused),
+        ["download ticket of a symbolic link"] = (new OpenDownload(PlantedLink, 0), ErrorCode.UnsafeFileName, LinkRefused),
+        ["delete a symbolic link"] = (new DeleteFiles([PlantedLink]), ErrorCode.UnsafeFileName, LinkRefused),
+        ["keep a symbolic link"] = (new KeepFiles([PlantedLink], Keep: true), ErrorCode.UnsafeFileName, LinkRefused),
         ["start on a path as interface"] = (Start(new CaptureOptions(Interfaces: ["../../x"], MaxDuration: TimeSpan.FromSeconds(5))), ErrorCode.InvalidSettings, "interface name '../../x' is not valid"),
         ["start with negative snap length"] = (Start(new CaptureOptions(Interfaces: ["lo"], SnapLength: -1, MaxDuration: TimeSpan.FromSeconds(5))), ErrorCode.InvalidSettings, "snap length -1 is out of range: 1 to 262144 bytes"),
         ["start with negative duration"] = (Start(new CaptureOptions(Interfaces: ["lo"], MaxDuration: TimeSpan.FromSeconds(-5))), ErrorCode.InvalidSettings, "is out of range: 1s to 30d"),
@@ -150,11 +170,13 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
             CaptureRejected rejected => (rejected.Code, rejected.Message),
             FilesDeleted { Deleted.Count: 0, Refused: [var refusal] } => (refusal.Code, refusal.Message),
             FilterChecked { Valid: false } refused => (ErrorCode.InvalidFilter, refused.Error!),
+            FilesKept { Changed.Count: 0, Refused: [var refusal] } => (refusal.Code, refusal.Message),
             var other => throw new InvalidOperationException($"{name}: the agent answered {other}"),
         };
 
         Assert.True(actualCode == code, $"{name}: {actualCode} '{text}', expected {code}");
         Assert.Contains(expected, text, StringComparison.Ordinal);
+        PlantedEntries.AssertNoSecret(text, name);
         AssertUnharmed(before);
     }
 
@@ -285,6 +307,13 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
             pcap.AddRange(new byte[60]);
             File.WriteAllBytes(path, [.. pcap]);
             File.SetLastWriteTimeUtc(path, new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc));
+        }
+
+        if (!Path.Exists(Path.Combine(captures, PlantedLink)))
+        {
+            // The secret lives outside the data directory (beside it, on the same file system for the hard link); the
+            // fixture's temporary root goes with everything in it.
+            _ = new PlantedEntries(captures, Node, Path.GetDirectoryName(agent.DataDirectory)).Symlink().HardLink();
         }
 
         return agent.Fingerprint();

@@ -11,7 +11,9 @@ namespace CaptureActors.Agent.Actors;
 /// <c>files</c>: owns the node's capture directory. Lists its pcap files with what their sidecars know, streams one out
 /// in chunks, hands out tickets for the download channel (<see cref="DownloadListener"/>, when the node runs one),
 /// deletes selected ones and clears the finished ones. Refuses any name that is not one of its own files (paths, '..',
-/// unknown names) and never deletes a file that a capture is writing.
+/// unknown names, and entries that are not regular files with one link: symbolic links, FIFOs, directories, hard links,
+/// see <see cref="RegularFile"/>; a link is neither listed, read, kept nor deleted) and never deletes a file that a
+/// capture is writing.
 /// </summary>
 public sealed class FileStore : ReceiveActor
 {
@@ -23,7 +25,7 @@ public sealed class FileStore : ReceiveActor
     {
         _options = options;
         _downloads = downloads;
-        Receive<ListFiles>(_ => Sender.Tell(new FileListing(_options.NodeName, List())));
+        Receive<ListFiles>(_ => Sender.Tell(Listing()));
         Receive<ReadFileChunk>(HandleReadChunk);
         Receive<OpenDownload>(HandleOpenDownload);
         Receive<DeleteFiles>(m => Sender.Tell(Delete(m.Names)));
@@ -37,7 +39,22 @@ public sealed class FileStore : ReceiveActor
 
     private string Directory => _options.CaptureDirectory;
 
-    private IReadOnlyList<CaptureFileInfo> List()
+    /// <summary>At most this many entries that are not listed are named in a listing (<see cref="FileListing.Unlisted"/>).</summary>
+    public const int MaxUnlisted = 16;
+
+    private FileListing Listing()
+    {
+        var unlisted = new List<FileRefusal>();
+        var files = List(unlisted);
+        return new FileListing(_options.NodeName, files, unlisted.Count == 0 ? null : unlisted);
+    }
+
+    /// <summary>
+    /// The capture files: regular files with one link and one of our names (<see cref="RegularFile"/>). Entries named
+    /// like capture files that are not (links, FIFOs, directories, devices, hard-linked files) are never listed; the
+    /// first <see cref="MaxUnlisted"/> go to <paramref name="unlisted"/> with the reason, so an operator sees them.
+    /// </summary>
+    private List<CaptureFileInfo> List(List<FileRefusal>? unlisted = null)
     {
         if (!System.IO.Directory.Exists(Directory))
         {
@@ -56,7 +73,7 @@ public sealed class FileStore : ReceiveActor
         var writing = FilesBeingWritten();
         var kept = KeepList.Load(_options.DataDirectory);
         var files = new List<CaptureFileInfo>();
-        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + CaptureFileNames.PcapExtension))
+        foreach (var path in System.IO.Directory.EnumerateFileSystemEntries(Directory, "*" + CaptureFileNames.PcapExtension))
         {
             var name = Path.GetFileName(path);
             if (!CaptureFileNames.IsCaptureFileName(name))
@@ -64,9 +81,28 @@ public sealed class FileStore : ReceiveActor
                 continue;
             }
 
-            var info = new FileInfo(path);
-            if (!info.Exists)
+            RegularFile.Status entry;
+            try
             {
+                entry = RegularFile.Inspect(path);
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            if (entry.Kind == RegularFile.Kind.Missing)
+            {
+                continue;
+            }
+
+            if (entry.Problem is not null)
+            {
+                if (unlisted is { Count: < MaxUnlisted })
+                {
+                    unlisted.Add(NotRegularRefusal(name, entry.Problem));
+                }
+
                 continue;
             }
 
@@ -76,17 +112,19 @@ public sealed class FileStore : ReceiveActor
                 name,
                 known.Capture?.CaptureId,
                 CaptureFileNames.InterfaceOf(name)!,
-                info.Length,
+                entry.Size,
                 isWriting ? null : known.File?.Packets,
                 known.File?.FirstPacketAt,
                 known.File?.LastPacketAt,
-                info.LastWriteTimeUtc,
+                entry.ModifiedUtc,
                 isWriting ? CaptureFileState.Writing : CaptureFileState.Finished,
                 isWriting ? null : known.File?.Sha256,
                 kept.Contains(name)));
         }
 
-        return [.. files.OrderBy(f => f.Name, StringComparer.Ordinal)];
+        files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        unlisted?.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return files;
     }
 
     private IEnumerable<CaptureSidecar> Sidecars() =>
@@ -110,9 +148,13 @@ public sealed class FileStore : ReceiveActor
         return name => !finished.Contains(name) && active.FilePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
     }
 
-    /// <summary>Null when <paramref name="name"/> names one of this store's files; otherwise why not.</summary>
-    private FileRefusal? Refusal(string name)
+    /// <summary>
+    /// Null when <paramref name="name"/> names one of this store's files (a regular file with one link,
+    /// <see cref="RegularFile"/>); otherwise why not. <paramref name="entry"/> is what the check found.
+    /// </summary>
+    private FileRefusal? Refusal(string name, out RegularFile.Status entry)
     {
+        entry = RegularFile.Status.Missing;
         if (!CaptureFileNames.IsCaptureFileName(name))
         {
             return new FileRefusal(
@@ -121,10 +163,28 @@ public sealed class FileStore : ReceiveActor
                 $"{TextBounds.Quote(name, RequestBounds.MaxFileNameBytes)} is not a capture file name: names look like {CaptureFileNames.Example} (letters, digits, '.', '-', '_'; no directories or '..')");
         }
 
-        return File.Exists(Path.Combine(Directory, name))
-            ? null
-            : new FileRefusal(name, ErrorCode.UnknownFile, $"no capture file named '{name}' on node {_options.NodeName} (see: packetcapture files)");
+        try
+        {
+            entry = RegularFile.Inspect(Path.Combine(Directory, name));
+        }
+        catch (IOException e)
+        {
+            return new FileRefusal(name, ErrorCode.IoError, $"could not examine '{name}' on node {_options.NodeName}: {e.Message}");
+        }
+
+        return entry switch
+        {
+            { Kind: RegularFile.Kind.Missing } => new FileRefusal(name, ErrorCode.UnknownFile, $"no capture file named '{name}' on node {_options.NodeName} (see: packetcapture files)"),
+            { Problem: { } problem } => NotRegularRefusal(name, problem),
+            _ => null,
+        };
     }
+
+    private FileRefusal? Refusal(string name) => Refusal(name, out _);
+
+    /// <summary>The refusal of an entry that is not a regular file with one link: its name, this node, the reason.</summary>
+    private FileRefusal NotRegularRefusal(string name, string problem) =>
+        new(name, ErrorCode.UnsafeFileName, $"'{name}' on node {_options.NodeName} {problem}: refused");
 
     private void HandleReadChunk(ReadFileChunk read)
     {
@@ -142,13 +202,22 @@ public sealed class FileStore : ReceiveActor
 
         try
         {
-            using var file = new FileStream(Path.Combine(Directory, read.Name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var file = RegularFile.OpenRead(Path.Combine(Directory, read.Name));
             var length = file.Length;
             var count = (int)Math.Clamp(length - read.Offset, 0, Math.Min(read.MaxBytes, ReadFileChunk.MaxChunkBytes));
             var data = new byte[count];
             file.Position = Math.Min(read.Offset, length);
             file.ReadExactly(data);
             Sender.Tell(new FileChunk(read.Name, read.Offset, data, length, read.Offset + count >= length));
+        }
+        catch (NotRegularFileException e)
+        {
+            // Swapped for a link or a FIFO since the check above: the opened file itself was refused.
+            Sender.Tell(new CommandFailed(ErrorCode.UnsafeFileName, NotRegularRefusal(read.Name, e.Problem).Message));
+        }
+        catch (FileNotFoundException)
+        {
+            Sender.Tell(new CommandFailed(ErrorCode.UnknownFile, $"no capture file named '{read.Name}' on node {_options.NodeName} (see: packetcapture files)"));
         }
         catch (IOException e)
         {
@@ -168,7 +237,7 @@ public sealed class FileStore : ReceiveActor
             return;
         }
 
-        if (Refusal(open.Name) is { } refusal)
+        if (Refusal(open.Name, out var entry) is { } refusal)
         {
             Sender.Tell(new CommandFailed(refusal.Code, refusal.Message));
             return;
@@ -181,14 +250,14 @@ public sealed class FileStore : ReceiveActor
         }
 
         var path = Path.Combine(Directory, open.Name);
-        var length = new FileInfo(path).Length;
+        var length = entry.Size;
         if (open.Offset < 0 || open.Offset > length)
         {
             Sender.Tell(new CommandFailed(ErrorCode.InvalidSettings, $"offset {open.Offset} is outside '{open.Name}' ({length} bytes)"));
             return;
         }
 
-        if (_downloads.Issue(path, open.Name, open.Offset, length) is { } ticket)
+        if (_downloads.Issue(path, open.Name, open.Offset, length, entry.Identity) is { } ticket)
         {
             Sender.Tell(ticket);
         }

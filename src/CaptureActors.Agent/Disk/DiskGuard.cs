@@ -18,21 +18,25 @@ public sealed class DiskGuard(string captureDirectory, DiskGuardSettings setting
         return new DiskCheck(captureDirectory, fs, settings.Floor.Bytes(fs.TotalBytes), CaptureBytes(captureDirectory), settings.QuotaBytes);
     }
 
-    /// <summary>Bytes of every capture file (our names only) in <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Bytes of every capture file (our names only, regular files only: a symbolic link's target is not counted) in
+    /// <paramref name="directory"/>.
+    /// </summary>
     public static long CaptureBytes(string directory)
     {
         long total = 0;
-        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*" + CaptureFileNames.PcapExtension))
+        foreach (var path in Directory.EnumerateFiles(directory, "*" + CaptureFileNames.PcapExtension))
         {
-            if (CaptureFileNames.IsCaptureFileName(file.Name))
+            if (CaptureFileNames.IsCaptureFileName(Path.GetFileName(path)))
             {
                 try
                 {
-                    total += file.Length;
+                    // Missing (deleted while listing, a ring) counts 0.
+                    total += RegularFile.Inspect(path) is { Kind: RegularFile.Kind.Regular } file ? file.Size : 0;
                 }
-                catch (FileNotFoundException)
+                catch (IOException)
                 {
-                    // Deleted while listing (a ring).
+                    // Not examinable: not ours to count.
                 }
             }
         }

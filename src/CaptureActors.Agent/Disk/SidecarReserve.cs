@@ -1,3 +1,5 @@
+using CaptureActors.Agent.Storage;
+
 namespace CaptureActors.Agent.Disk;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class SidecarReserve : IDisposable
         var path = sidecarPath + ".reserve";
         try
         {
-            using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = RegularFile.CreateNew(path))
             {
                 stream.Write(new byte[Bytes]);
                 stream.Flush(flushToDisk: true);

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Akka.Event;
+using CaptureActors.Agent.Storage;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Agent.Downloads;
@@ -89,9 +90,12 @@ public sealed class DownloadListener : IAsyncDisposable
         return listener;
     }
 
-    /// <summary>A ticket for <paramref name="name"/> (at <paramref name="path"/>) from <paramref name="offset"/>, or null when too many wait.</summary>
-    public DownloadTicket? Issue(string path, string name, long offset, long fileSize) =>
-        Tickets.Issue(path, name, offset, fileSize) is { } ticket
+    /// <summary>
+    /// A ticket for <paramref name="name"/> (at <paramref name="path"/>, the file <paramref name="identity"/> when given)
+    /// from <paramref name="offset"/>, or null when too many wait.
+    /// </summary>
+    public DownloadTicket? Issue(string path, string name, long offset, long fileSize, RegularFile.Identity? identity = null) =>
+        Tickets.Issue(path, name, offset, fileSize, identity) is { } ticket
             ? new DownloadTicket(name, offset, fileSize, Port, ticket.Token, ticket.ExpiresAt)
             : null;
 
@@ -184,15 +188,9 @@ public sealed class DownloadListener : IAsyncDisposable
                 return;
             }
 
-            await using var file = new FileStream(ticket.Path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0,
-                // Asynchronous: SendPacketsElement requires it (sendfile below).
-                Options = FileOptions.SequentialScan | FileOptions.Asynchronous,
-            });
+            // A regular file, not followed through a link, and the very file the store checked (RegularFile). Asynchronous:
+            // SendPacketsElement requires it (sendfile below).
+            await using var file = RegularFile.OpenRead(ticket.Path, ticket.Identity, FileOptions.SequentialScan | FileOptions.Asynchronous, bufferSize: 0);
             if (file.Length != ticket.FileSize)
             {
                 Interlocked.Increment(ref _refused);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CaptureActors.Agent.Storage;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Agent.Downloads;
@@ -13,8 +14,12 @@ public sealed class DownloadTickets(TimeSpan lifetime, int maxPending, TimeProvi
     private readonly Lock _lock = new();
     private readonly List<Ticket> _pending = [];
 
-    /// <summary>One permission: <paramref name="Path"/> is the file on disk, sent from <paramref name="Offset"/> to <paramref name="FileSize"/>.</summary>
-    public sealed record Ticket(byte[] Token, string Path, string Name, long Offset, long FileSize, DateTimeOffset ExpiresAt);
+    /// <summary>
+    /// One permission: <paramref name="Path"/> is the file on disk, sent from <paramref name="Offset"/> to
+    /// <paramref name="FileSize"/>; <paramref name="Identity"/>, when known, the file the store checked (the channel sends
+    /// that file or nothing).
+    /// </summary>
+    public sealed record Ticket(byte[] Token, string Path, string Name, long Offset, long FileSize, DateTimeOffset ExpiresAt, RegularFile.Identity? Identity = null);
 
     public TimeSpan Lifetime { get; } = lifetime;
 
@@ -33,7 +38,7 @@ public sealed class DownloadTickets(TimeSpan lifetime, int maxPending, TimeProvi
     }
 
     /// <summary>A new ticket, or null when <see cref="MaxPending"/> tickets already wait.</summary>
-    public Ticket? Issue(string path, string name, long offset, long fileSize)
+    public Ticket? Issue(string path, string name, long offset, long fileSize, RegularFile.Identity? identity = null)
     {
         lock (_lock)
         {
@@ -43,7 +48,7 @@ public sealed class DownloadTickets(TimeSpan lifetime, int maxPending, TimeProvi
                 return null;
             }
 
-            var ticket = new Ticket(RandomNumberGenerator.GetBytes(DownloadChannel.TokenBytes), path, name, offset, fileSize, time.GetUtcNow() + Lifetime);
+            var ticket = new Ticket(RandomNumberGenerator.GetBytes(DownloadChannel.TokenBytes), path, name, offset, fileSize, time.GetUtcNow() + Lifetime, identity);
             _pending.Add(ticket);
             return ticket;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CaptureActors.Agent.Storage;
 
 namespace CaptureActors.Agent.Security;
 
@@ -57,12 +58,13 @@ public static class LocalSocketDirectory
     /// <summary>Removes a socket left at <paramref name="path"/>; anything else there is an error.</summary>
     public static void RemoveStaleSocket(string path)
     {
-        if (FileStatus.Of(path) is not { } status)
+        var status = RegularFile.Inspect(path);
+        if (status.Kind == RegularFile.Kind.Missing)
         {
             return;
         }
 
-        if (status.Type != FileStatus.Socket)
+        if (status.Kind != RegularFile.Kind.Socket)
         {
             throw new IOException($"cannot listen on the local socket {path}: something other than a socket is there");
         }
@@ -79,12 +81,13 @@ public static class LocalSocketDirectory
                 Directory.CreateDirectory(directory, Traversable);
             }
 
-            if (FileStatus.Of(directory) is not { Type: FileStatus.Directory } status)
+            var status = RegularFile.Inspect(directory);
+            if (status.Kind != RegularFile.Kind.Directory)
             {
                 throw new IOException($"the local socket directory {directory} is not a directory (a symbolic link is not followed)");
             }
 
-            var (owner, mode) = (status.Owner, status.Mode);
+            var (owner, mode) = (status.Owner, status.Permissions);
             if (owner != uid && owner != 0)
             {
                 throw new IOException($"the local socket directory {directory} belongs to uid {owner}, not to this agent's user (uid {uid}) or root");
@@ -133,5 +136,5 @@ public static class LocalSocketDirectory
         }
     }
 
-    private static bool IsSocket(string path) => FileStatus.Of(path) is { Type: FileStatus.Socket };
+    private static bool IsSocket(string path) => RegularFile.Inspect(path).Kind == RegularFile.Kind.Socket;
 }

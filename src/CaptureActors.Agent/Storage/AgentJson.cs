@@ -19,7 +19,8 @@ public static class AgentJson
     public static void WriteAtomically<T>(string path, T value)
     {
         var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        // Created afresh: a link planted as the temporary name is removed, never written through.
+        using (var stream = RegularFile.CreateNew(temporary))
         {
             JsonSerializer.Serialize(stream, value, Options);
             stream.Flush(flushToDisk: true);
@@ -29,13 +30,16 @@ public static class AgentJson
         DirectorySync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
-    /// <summary>Reads a JSON file; null when it does not exist or cannot be parsed (a half-written file is never trusted).</summary>
+    /// <summary>
+    /// Reads a JSON file; null when it does not exist, is not a regular file (a link or a FIFO is never followed:
+    /// <see cref="RegularFile"/>) or cannot be parsed (a half-written file is never trusted).
+    /// </summary>
     public static T? TryRead<T>(string path)
         where T : class
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = RegularFile.OpenRead(path);
             return JsonSerializer.Deserialize<T>(stream, Options);
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)

@@ -95,11 +95,22 @@ public static class OrphanedCaptureRepair
         return new RepairedCapture(Path.GetFileName(sidecarPath), finished, files);
     }
 
-    /// <summary>The repaired file, or null when there was nothing to keep (a file cut before its 24-byte header: deleted).</summary>
+    /// <summary>
+    /// The repaired file, or null when there was nothing to keep (a file cut before its 24-byte header: deleted) or the
+    /// entry is not a regular file with one link (<see cref="RegularFile"/>: left alone, a dead writer made no such thing).
+    /// </summary>
     private static RepairedFile? RepairFile(string path, Action<string> log)
     {
         var name = Path.GetFileName(path);
-        if (new FileInfo(path).Length < PcapFormat.FileHeaderLength)
+        var entry = RegularFile.Inspect(path);
+        if (entry.Problem is { } problem)
+        {
+            // Not written by the dead process (it writes regular files): neither cut, hashed, deleted nor listed.
+            log($"'{name}' {problem}: left as it is, not part of the capture");
+            return null;
+        }
+
+        if (entry.Size < PcapFormat.FileHeaderLength)
         {
             File.Delete(path);
             log($"{name} ended before its pcap header (no packet in it): deleted");
@@ -121,8 +132,8 @@ public static class OrphanedCaptureRepair
         {
             // Not ours to guess at: the file stays as it is, listed with what can be known for sure.
             log($"{name} could not be repaired and is kept unchanged: {e.Message}");
-            var size = new FileInfo(path).Length;
-            using var stream = File.OpenRead(path);
+            using var stream = RegularFile.OpenRead(path, entry.Identity);
+            var size = stream.Length;
             var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
             return new RepairedFile(new SidecarFile(name, size, 0, null, null, sha), 0);
         }

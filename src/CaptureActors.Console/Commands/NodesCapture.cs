@@ -169,6 +169,10 @@ public static class NodesCapture
             context.Io.CreateConsole().Write(FilesRenderer.Render(
                 replies.Select(r => (r.Node, r.Reply as FileListing, r.Error ?? ErrorOf(r.Reply))),
                 nodeColumn: true));
+            foreach (var unlisted in replies.SelectMany(r => (r.Reply as FileListing)?.Unlisted ?? []))
+            {
+                context.Io.WriteError($"{unlisted.Message} (not listed)");
+            }
         }
 
         return replies.All(r => r.Reply is FileListing) ? ExitCodes.Done : ExitCodes.Failed;

@@ -17,7 +17,7 @@ namespace CaptureActors.Console.Commands;
 /// </summary>
 public static class NodesDownload
 {
-    private sealed record NodeFiles(RemoteNode Node, IReadOnlyList<CaptureFileInfo> Files);
+    private sealed record NodeFiles(RemoteNode Node, IReadOnlyList<CaptureFileInfo> Files, IReadOnlyList<FileRefusal>? Unlisted = null);
 
     public static async Task<int> RunAsync(NodesContext context, IReadOnlyList<string> names, string outputDirectory, bool force, string? mergeOutput)
     {
@@ -27,7 +27,7 @@ public static class NodesDownload
         {
             if (reply.Reply is FileListing listing)
             {
-                listings.Add(new NodeFiles(context.Nodes.Nodes.Single(n => n.Name == reply.Node), listing.Files));
+                listings.Add(new NodeFiles(context.Nodes.Nodes.Single(n => n.Name == reply.Node), listing.Files, listing.Unlisted));
             }
             else if (reply.Error is null)
             {
@@ -108,7 +108,8 @@ public static class NodesDownload
         {
             foreach (var missing in names.Where(n => listings.All(l => l.Files.All(f => f.Name != n))))
             {
-                errors.Add($"{missing}: no selected node has a capture file of that name");
+                var unlisted = listings.SelectMany(l => l.Unlisted ?? []).Where(r => r.Name == missing).Select(r => r.Message).ToList();
+                errors.AddRange(unlisted.Count > 0 ? unlisted : [$"{missing}: no selected node has a capture file of that name"]);
             }
 
             return [.. listings.Select(l => l with { Files = [.. l.Files.Where(f => names.Contains(f.Name))] })];

@@ -70,7 +70,9 @@ public static class PacketCaptureDownloadCommand
         {
             if (!byName.TryGetValue(name, out var file))
             {
-                errors.Add(new DownloadError(name, JsonOutput.CodeText(ErrorCode.UnknownFile), $"{name}: node {listing.Node} has no capture file of that name (see 'capturectl packetcapture files')"));
+                errors.Add(listing.UnlistedReason(name) is { } unlisted
+                    ? new DownloadError(name, JsonOutput.CodeText(unlisted.Code), unlisted.Message)
+                    : new DownloadError(name, JsonOutput.CodeText(ErrorCode.UnknownFile), $"{name}: node {listing.Node} has no capture file of that name (see 'capturectl packetcapture files')"));
                 return;
             }
 

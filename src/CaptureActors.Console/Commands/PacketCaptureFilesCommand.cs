@@ -29,6 +29,15 @@ public static class PacketCaptureFilesCommand
             context.Io.CreateConsole().Write(FilesRenderer.Render(listing));
         }
 
+        if (!context.Json)
+        {
+            // Named like capture files but not listed (a link, a FIFO, ...): worth an operator's look, it was not made by the agent.
+            foreach (var unlisted in listing.Unlisted ?? [])
+            {
+                context.Io.WriteError($"{unlisted.Message} (not listed)");
+            }
+        }
+
         return ExitCodes.Done;
     }
 }

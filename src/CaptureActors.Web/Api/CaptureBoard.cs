@@ -253,7 +253,9 @@ public sealed class CaptureBoard(NodeConnections connections, IWebFileTransfer t
         var node = connections.Node(nodeName);
         var listing = await connections.AskAsync<FileListing>(node, ListFiles.Instance, PollTimeout).ConfigureAwait(false);
         var file = listing.Files.FirstOrDefault(f => f.Name == name)
-            ?? throw new WebFailure($"node '{node.Name}' has no capture file '{name}'", ErrorCode.UnknownFile, 404);
+            ?? throw (listing.UnlistedReason(name) is { } unlisted
+                ? new WebFailure(unlisted.Message, unlisted.Code, 403)
+                : new WebFailure($"node '{node.Name}' has no capture file '{name}'", ErrorCode.UnknownFile, 404));
         return (node, await connections.AgentAsync(node).ConfigureAwait(false), file);
     }
 

@@ -60,7 +60,7 @@ internal static class ProtocolSamples
         new CheckFilter("udp port banana"),
         new FilterChecked("ops-7", "udp port banana", false, "invalid filter 'udp port banana': unknown port 'banana'"),
         ListFiles.Instance,
-        new FileListing("ops-7", [File, File with { Name = "b.pcap", State = CaptureFileState.Finished }]),
+        new FileListing("ops-7", [File, File with { Name = "b.pcap", State = CaptureFileState.Finished }], [new FileRefusal("c.pcap", ErrorCode.UnsafeFileName, "'c.pcap' on node ops-7 is a symbolic link, not a capture file: refused")]),
         new DeleteFiles(["a.pcap", "b.pcap", "../etc/passwd"]),
         ClearFiles.Instance,
         new FilesDeleted(["a.pcap"], [new FileRefusal("../etc/passwd", ErrorCode.UnsafeFileName, "not a capture file name")]),
