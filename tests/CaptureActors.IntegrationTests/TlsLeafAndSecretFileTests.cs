@@ -55,6 +55,22 @@ public sealed class TlsLeafAndSecretFileTests : IDisposable
         Assert.Contains("node tls1: idle", console.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("console", "is issued for clientAuth, not serverAuth: agents present certificates with extendedKeyUsage=serverAuth")]
+    [InlineData("ca", "is a CA certificate (basicConstraints CA:TRUE)")]
+    public void An_agent_refuses_to_start_with_a_certificate_that_is_not_an_agent_s(string name, string expected)
+    {
+        var certificate = name == "ca" ? _certificates.Ca : _certificates.Pem(name);
+        var key = name == "ca" ? Path.Combine(_certificates.Directory, "ca.key") : _certificates.Key(name);
+        var result = ProcessRunner.Run(CaptureAgentProcess.Executable,
+            ["--name", "notagent", "--listen", "127.0.0.1:0", "--data-dir", Path.Combine(_root.Path, "notagent"),
+             "--tls-cert", certificate, "--tls-key", key, "--tls-ca", _certificates.Ca], Bound);
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StandardError.Trim().Split('\n'));
+        Assert.StartsWith($"capture-agent: TLS: --tls-cert {certificate} {expected}", line, StringComparison.Ordinal);
+        Assert.EndsWith("; consoles would refuse this agent at every handshake", line, StringComparison.Ordinal);
+    }
+
     [PrivilegedFact]
     public void A_world_readable_key_or_token_file_is_refused_naming_its_mode_and_the_fix_and_accepted_at_0600()
     {

@@ -30,7 +30,15 @@ public static class AgentHost
         if (settings.Tls is { } files)
         {
             var switches = RemoteTlsSettings.Load(settings.ConfigFile);
-            tls = new MutualTlsSetup(files.Load(), switches, CertificatePurpose.ClientAuth);
+            var credentials = files.Load();
+            // Consoles admit only agents' certificates (serverAuth leaves): anything else would be refused at every handshake.
+            if (!CertificatePurposes.Allows(credentials.Certificate, CertificatePurpose.ServerAuth, out var notAnAgent))
+            {
+                credentials.Dispose();
+                throw new TlsSetupException($"{TlsFiles.CertificateOption} {files.CertificateFile} {notAnAgent}; consoles would refuse this agent at every handshake");
+            }
+
+            tls = new MutualTlsSetup(credentials, switches, CertificatePurpose.ClientAuth);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
