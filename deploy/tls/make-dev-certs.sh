@@ -8,13 +8,15 @@
 #   agent.pem, agent.key          the agents' certificate: CN=capture-agent, SAN localhost, 127.0.0.1, ::1
 #   console.pem, console.key      the console's certificate: CN=console
 #   NAME.pem, NAME.key            one more client certificate per CLIENT_NAME (CN=NAME), e.g. "viewer"
-# Every certificate can act as TLS client and server (Akka.Remote peers are both).
+# Each certificate is issued for its role only: the agent's for serverAuth, the console's and every CLIENT_NAME's for
+# clientAuth (extendedKeyUsage), all CA:FALSE. Agents accept only clientAuth leaves, consoles only serverAuth leaves,
+# so neither the CA's certificate nor the agent's passes as a console.
 # Keys are ECDSA P-256, certificates valid for 825 days. Running it again replaces the files.
 # For production use your own CA; these are for the lab and the tests.
 set -euo pipefail
 
 if [[ $# -lt 1 || "$1" == -h || "$1" == --help ]]; then
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     [[ $# -ge 1 ]] && exit 0 || exit 2
 fi
 command -v openssl >/dev/null || { echo "make-dev-certs: openssl is not installed (apt-get install openssl)" >&2; exit 1; }
@@ -39,24 +41,24 @@ openssl req -x509 -new -key "$out/ca.key" -sha256 -days 3650 \
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
     -out "$out/ca.pem"
 
-issue() { # NAME CN SAN
-    local name=$1 cn=$2 san=$3
+issue() { # NAME CN SAN PURPOSE
+    local name=$1 cn=$2 san=$3 purpose=$4
     openssl ecparam -name prime256v1 -genkey -noout -out "$out/$name.key" 2>/dev/null
     openssl req -new -key "$out/$name.key" -subj "/O=CaptureActors dev/CN=$cn" -out "$work/$name.csr"
     cat >"$work/$name.ext" <<EXT
 basicConstraints=critical,CA:FALSE
 keyUsage=critical,digitalSignature,keyAgreement
-extendedKeyUsage=serverAuth,clientAuth
+extendedKeyUsage=$purpose
 subjectAltName=$san
 EXT
     openssl x509 -req -in "$work/$name.csr" -CA "$out/ca.pem" -CAkey "$out/ca.key" -CAcreateserial \
         -CAserial "$work/ca.srl" -days "$days" -sha256 -extfile "$work/$name.ext" -out "$out/$name.pem" 2>/dev/null
 }
 
-issue agent capture-agent "DNS:localhost,IP:127.0.0.1,IP:::1"
-issue console console "DNS:console"
+issue agent capture-agent "DNS:localhost,IP:127.0.0.1,IP:::1" serverAuth
+issue console console "DNS:console" clientAuth
 for name in "$@"; do
-    issue "$name" "$name" "DNS:$name"
+    issue "$name" "$name" "DNS:$name" clientAuth
 done
 chmod 0600 "$out"/*.key
 chmod 0644 "$out"/*.pem

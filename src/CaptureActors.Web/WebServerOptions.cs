@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
+using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Web;
 
@@ -78,6 +79,12 @@ public sealed partial class WebServerOptions
     /// <summary>Loads a PEM certificate and its PEM private key (as <c>deploy/tls/make-dev-certs.sh</c> makes them).</summary>
     public static X509Certificate2 LoadCertificate(string certificate, string? key)
     {
+        // Without --certificate-key the private key is in CERT.pem itself.
+        if (SecretFiles.Problem(key ?? certificate, key is null ? "--certificate" : "--certificate-key") is { } exposed)
+        {
+            throw new WebOptionsException(exposed);
+        }
+
         try
         {
             using var pem = X509Certificate2.CreateFromPemFile(certificate, key);
@@ -116,8 +123,14 @@ public sealed partial class WebServerOptions
         }
     }
 
+    /// <summary>The first non-empty line of a secret file, refused when others may read it (<see cref="SecretFiles"/>).</summary>
     private static string ReadFirstLine(string path, string option)
     {
+        if (SecretFiles.Problem(path, option) is { } exposed)
+        {
+            throw new WebOptionsException(exposed);
+        }
+
         try
         {
             return File.ReadLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0)

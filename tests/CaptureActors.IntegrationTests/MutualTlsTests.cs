@@ -182,7 +182,7 @@ public sealed partial class MutualTlsTests : IDisposable
     /// Exit 1, and stderr is one line that names the node and the reason: Akka.Remote's transport logging of the same
     /// refusal (handshake errors and gated addresses, with stack traces) is left out (ConsoleAkkaLogger).
     /// </summary>
-    private static void AssertRefused(ProcessResult result, params string[] reasons)
+    internal static void AssertRefused(ProcessResult result, params string[] reasons)
     {
         Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}: {result.StandardOutput}{result.StandardError}");
         var lines = result.StandardError.Trim().Split('\n');
@@ -196,7 +196,7 @@ public sealed partial class MutualTlsTests : IDisposable
         }
     }
 
-    private static void WaitForAgentLog(CaptureAgentProcess agent, string text)
+    internal static void WaitForAgentLog(CaptureAgentProcess agent, string text)
     {
         var clock = Stopwatch.StartNew();
         while (!agent.StandardError.Contains(text, StringComparison.Ordinal))

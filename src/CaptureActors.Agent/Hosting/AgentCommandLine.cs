@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Akka.Configuration;
 using CaptureActors.Protocol.Security;
 
 namespace CaptureActors.Agent.Hosting;
@@ -189,23 +188,9 @@ public static partial class AgentCommandLine
         return true;
     }
 
-    private static string? ConfigProblem(FileInfo file)
-    {
-        if (!file.Exists)
-        {
-            return $"--config '{file.FullName}': no such file";
-        }
-
-        try
-        {
-            ConfigurationFactory.ParseString(File.ReadAllText(file.FullName));
-            return null;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return $"--config '{file.FullName}' cannot be used: {e.Message}";
-        }
-    }
+    /// <summary>A missing file is named here; what it holds is checked before the start (<see cref="AgentConfigFile"/>, one line, exit 2).</summary>
+    private static string? ConfigProblem(FileInfo file) =>
+        file.Exists ? null : $"--config '{file.FullName}': no such file";
 
     private static void Check(OptionResult result, bool ok, string message)
     {

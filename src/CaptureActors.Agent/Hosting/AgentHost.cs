@@ -30,7 +30,15 @@ public static class AgentHost
         if (settings.Tls is { } files)
         {
             var switches = RemoteTlsSettings.Load(settings.ConfigFile);
-            tls = new MutualTlsSetup(files.Load(), switches);
+            var credentials = files.Load();
+            // Consoles admit only agents' certificates (serverAuth leaves): anything else would be refused at every handshake.
+            if (!CertificatePurposes.Allows(credentials.Certificate, CertificatePurpose.ServerAuth, out var notAnAgent))
+            {
+                credentials.Dispose();
+                throw new TlsSetupException($"{TlsFiles.CertificateOption} {files.CertificateFile} {notAnAgent}; consoles would refuse this agent at every handshake");
+            }
+
+            tls = new MutualTlsSetup(credentials, switches, CertificatePurpose.ClientAuth);
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -87,6 +95,7 @@ public static class AgentHost
 
     /// <summary>
     /// Runs until SIGTERM/SIGINT; hands the startup line to <paramref name="announce"/> once the agent listens.
+    /// A <c>--config</c> file that is not HOCON or turns off a safety (<see cref="AgentConfigFile"/>) is one line and exit 2.
     /// A start that fails (port in use, a bad value in a HOCON file, an unsafe data directory: <see cref="DataDirectoryGuard"/>)
     /// is one line on <paramref name="stderr"/> and exit 1.
     /// </summary>
@@ -96,6 +105,13 @@ public static class AgentHost
         ArgumentNullException.ThrowIfNull(announce);
         ArgumentNullException.ThrowIfNull(stderr);
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.ConfigFile is { } configFile &&
+            AgentConfigFile.Problem(configFile, settings.Tls is not null, Defaults()) is { } configProblem)
+        {
+            await stderr.WriteLineAsync($"capture-agent: {configProblem}").ConfigureAwait(false);
+            return AgentCommandLine.UsageExitCode;
+        }
+
         try
         {
             foreach (var warning in DataDirectoryGuard.Prepare(settings.Agent.DataDirectory))
@@ -138,6 +154,10 @@ public static class AgentHost
         await host.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         return 0;
     }
+
+    /// <summary>The defaults of <see cref="HoconFileName"/> beside the executable.</summary>
+    private static Akka.Configuration.Config Defaults() =>
+        Akka.Configuration.ConfigurationFactory.ParseString(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, HoconFileName)));
 
     public static string StartupLine(AgentHostSettings settings, Address address)
     {

@@ -119,9 +119,10 @@ public sealed class ConsoleSessions(
         using (certificate)
         {
             var subject = certificate.Subject;
-            if (!trust.IsTrusted(certificate, out var problem))
+            // The same rule as the TLS handshake: our CA, a leaf, issued for clientAuth (an agent's certificate is no console's).
+            if (!trust.Admits(certificate, CertificatePurpose.ClientAuth, out var problem))
             {
-                return Refused($"certificate {subject} is not trusted by {node}: {problem}", subject);
+                return Refused($"certificate {subject} is not trusted by {node}: it {problem}", subject);
             }
 
             var text = SessionProofText.Build(proof.Nonce, node, sessionActor.ToString());

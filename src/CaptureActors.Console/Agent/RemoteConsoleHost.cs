@@ -76,7 +76,7 @@ public sealed class RemoteConsoleHost : IAsyncDisposable
         try
         {
             var switches = RemoteTlsSettings.Load();
-            return new MutualTlsSetup(files.Load(), switches);
+            return new MutualTlsSetup(files.Load(), switches, CertificatePurpose.ServerAuth);
         }
         catch (TlsSetupException e)
         {

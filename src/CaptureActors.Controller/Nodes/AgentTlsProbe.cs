@@ -105,7 +105,11 @@ public static class AgentTlsProbe
             return Refused(tls);
         }
 
+        // The agent does not say why; what this side can see for itself is whether its certificate is a console's at all.
         static string Refused(MutualTlsSetup tls) =>
-            $"mutual TLS failed: the agent refused this console's certificate '{tls.Credentials.Subject}' (issuer '{tls.Credentials.Certificate.Issuer}'): is it signed by the agent's CA?";
+            $"mutual TLS failed: the agent refused this console's certificate '{tls.Credentials.Subject}' (issuer '{tls.Credentials.Certificate.Issuer}'): " +
+            (CertificatePurposes.Allows(tls.Credentials.Certificate, CertificatePurpose.ClientAuth, out var problem)
+                ? "is it signed by the agent's CA?"
+                : $"it {problem}");
     }
 }

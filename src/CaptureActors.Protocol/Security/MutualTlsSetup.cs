@@ -13,11 +13,16 @@ namespace CaptureActors.Protocol.Security;
 /// node's certificate or the trust rule finds it with <see cref="Of"/>. One rule decides for every connection, in
 /// either direction: <see cref="Accept"/>.
 /// </summary>
-public sealed class MutualTlsSetup(TlsCredentials credentials, RemoteTlsSettings settings) : Setup, IDisposable
+/// <param name="peers">What every peer's certificate must be issued for: <see cref="CertificatePurpose.ClientAuth"/> on
+/// an agent (its peers are consoles), <see cref="CertificatePurpose.ServerAuth"/> on a console (its peers are agents).</param>
+public sealed class MutualTlsSetup(TlsCredentials credentials, RemoteTlsSettings settings, CertificatePurpose peers) : Setup, IDisposable
 {
     public TlsCredentials Credentials { get; } = credentials;
 
     public RemoteTlsSettings Settings { get; } = settings;
+
+    /// <summary>What a peer's certificate must be issued for.</summary>
+    public CertificatePurpose Peers { get; } = peers;
 
     /// <summary>The setup of <paramref name="system"/>, or null when it runs without TLS.</summary>
     public static MutualTlsSetup? Of(ActorSystem system)
@@ -40,8 +45,8 @@ public sealed class MutualTlsSetup(TlsCredentials credentials, RemoteTlsSettings
             customValidator: Validate);
 
     /// <summary>
-    /// True when <paramref name="peer"/> may talk to this node: it chains to our CA (never the machine's store) and,
-    /// with hostname validation on, names the host this side dialled (<paramref name="errors"/> from SslStream says
+    /// True when <paramref name="peer"/> may talk to this node: it chains to our CA (never the machine's store), is a
+    /// leaf issued for <see cref="Peers"/> (<see cref="TlsCredentials.Admits"/>) and, with hostname validation on, names the host this side dialled (<paramref name="errors"/> from SslStream says
     /// whether it does; only an outbound connection has a host to match).
     /// </summary>
     public bool Accept(X509Certificate? peer, SslPolicyErrors errors, out string problem)
@@ -54,9 +59,9 @@ public sealed class MutualTlsSetup(TlsCredentials credentials, RemoteTlsSettings
 
         using var owned = peer as X509Certificate2 is null ? new X509Certificate2(peer) : null;
         var certificate = owned ?? (X509Certificate2)peer;
-        if (!Credentials.IsTrusted(certificate, out var untrusted))
+        if (!Credentials.Admits(certificate, Peers, out var refused))
         {
-            problem = $"certificate '{certificate.Subject}' (issuer '{certificate.Issuer}') is not signed by our CA: {untrusted}";
+            problem = $"certificate '{certificate.Subject}' (issuer '{certificate.Issuer}') {refused}";
             return false;
         }
 

@@ -18,8 +18,6 @@ public static class SessionProofText
     /// <summary>How long a challenge may wait for its proof.</summary>
     public static readonly TimeSpan ChallengeLifetime = TimeSpan.FromSeconds(30);
 
-    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
-
     /// <summary>The bytes signed: a fixed label, the nonce, the node name and the session actor's path.</summary>
     public static byte[] Build(ReadOnlySpan<byte> nonce, string node, string sessionPath) =>
     [
@@ -45,7 +43,8 @@ public static class SessionProofText
 
     /// <summary>
     /// True when <paramref name="signature"/> over <paramref name="text"/> verifies with the certificate's public key and the
-    /// certificate may sign for a TLS client (key usage digitalSignature, extended key usage clientAuth, when present).
+    /// certificate's key usage allows digital signatures. That the certificate is a console's (a leaf of our CA issued for
+    /// clientAuth) is <see cref="TlsCredentials.Admits"/>'s, checked before.
     /// </summary>
     public static bool Verify(X509Certificate2 certificate, byte[] text, byte[] signature, out string problem)
     {
@@ -54,13 +53,6 @@ public static class SessionProofText
             !usage.KeyUsages.HasFlag(X509KeyUsageFlags.DigitalSignature))
         {
             problem = "its key usage does not allow digital signatures";
-            return false;
-        }
-
-        if (certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault() is { } extended &&
-            !extended.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == ClientAuthentication))
-        {
-            problem = "its extended key usage does not include TLS client authentication";
             return false;
         }
 

@@ -29,6 +29,7 @@ public sealed class TlsCredentials : IDisposable
     {
         RequireReadable(files.CertificateFile, TlsFiles.CertificateOption);
         RequireReadable(files.KeyFile, TlsFiles.KeyOption);
+        SecretFiles.RequireTls(files.KeyFile, TlsFiles.KeyOption);
         RequireReadable(files.CaFile, TlsFiles.CaOption);
 
         X509Certificate2 certificate;
@@ -67,7 +68,7 @@ public sealed class TlsCredentials : IDisposable
         }
 
         var credentials = new TlsCredentials(certificate, authorities);
-        if (!credentials.IsTrusted(certificate, out var problem))
+        if (!credentials.Chains(certificate, out var problem))
         {
             credentials.Dispose();
             throw new TlsSetupException(
@@ -78,10 +79,13 @@ public sealed class TlsCredentials : IDisposable
     }
 
     /// <summary>
-    /// True when <paramref name="peer"/> chains to this node's CA and is within its validity period. Revocation is not
-    /// checked (no CRL or OCSP in a lab or on an appliance network); keep certificate lifetimes short instead.
+    /// True when <paramref name="peer"/> may be this node's peer: it chains to this node's CA, is within its validity
+    /// period, and is a leaf issued for <paramref name="purpose"/> (<see cref="CertificatePurposes.Allows"/>: a CA's own
+    /// certificate, or an agent's presented as a console's, is refused). Otherwise <paramref name="problem"/> completes
+    /// "certificate 'CN=…' …" ("is not signed by our CA: …", "is a CA certificate …"). Revocation is not checked (no
+    /// CRL or OCSP in a lab or on an appliance network); keep certificate lifetimes short instead.
     /// </summary>
-    public bool IsTrusted(X509Certificate2? peer, out string problem)
+    public bool Admits(X509Certificate2? peer, CertificatePurpose purpose, out string problem)
     {
         if (peer is null)
         {
@@ -89,12 +93,24 @@ public sealed class TlsCredentials : IDisposable
             return false;
         }
 
+        if (!Chains(peer, out var chain))
+        {
+            problem = $"is not signed by our CA: {chain}";
+            return false;
+        }
+
+        return CertificatePurposes.Allows(peer, purpose, out problem);
+    }
+
+    /// <summary>True when <paramref name="certificate"/> chains to the CA file (<paramref name="problem"/>: the chain's status otherwise).</summary>
+    private bool Chains(X509Certificate2 certificate, out string problem)
+    {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(Authorities);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = DateTime.Now;
-        if (chain.Build(peer))
+        if (chain.Build(certificate))
         {
             problem = "";
             return true;

@@ -17,11 +17,13 @@ public sealed class WebAccessTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task With_a_token_configured_a_request_without_it_is_refused_with_401_and_one_with_it_is_served()
     {
         var tokenFile = _directory.File("token");
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         await File.WriteAllTextAsync(tokenFile, token + "\n");
+        File.SetUnixFileMode(tokenFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         using var serve = ServeProcess.Start(["--token-file", tokenFile, "--data-dir", _directory.File("data"), "--node-name", "local"]);
         using var http = new HttpClient { BaseAddress = serve.Address, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -83,6 +85,7 @@ public sealed class WebAccessTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Over_https_with_basic_auth_the_page_refuses_a_request_without_the_password_and_serves_one_with_it()
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
@@ -94,6 +97,8 @@ public sealed class WebAccessTests : IDisposable
         await File.WriteAllTextAsync(_directory.File("cert.pem"), certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(_directory.File("key.pem"), key.ExportPkcs8PrivateKeyPem());
         await File.WriteAllTextAsync(_directory.File("basic"), "support:s3cret-pass\n");
+        File.SetUnixFileMode(_directory.File("key.pem"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.SetUnixFileMode(_directory.File("basic"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         using var serve = ServeProcess.Start([
             "--certificate", _directory.File("cert.pem"), "--certificate-key", _directory.File("key.pem"),
             "--basic-auth-file", _directory.File("basic"), "--data-dir", _directory.File("data"), "--node-name", "local"]);

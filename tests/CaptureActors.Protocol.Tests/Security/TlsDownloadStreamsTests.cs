@@ -47,6 +47,33 @@ public sealed class TlsDownloadStreamsTests : IClassFixture<TlsCredentialsTests.
         Assert.StartsWith("TLS handshake failed", server.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("agent", "is issued for serverAuth, not clientAuth")]
+    [InlineData("ca", "is a CA certificate (basicConstraints CA:TRUE)")]
+    public async Task The_agent_s_own_certificate_or_the_ca_s_presented_as_a_console_is_refused_at_the_handshake(string name, string expected)
+    {
+        using var agent = Setup(cas.Ours, "agent");
+        var files = name == "ca"
+            ? new TlsFiles(cas.Ours.Ca, Path.Combine(cas.Ours.Directory, "ca.key"), cas.Ours.Ca)
+            : Files(cas.Ours, name);
+        using var impostor = new MutualTlsSetup(files.Load(), new RemoteTlsSettings(ValidateCertificateHostname: false), CertificatePurpose.ServerAuth);
+        var (serverTask, clientTask) = StartHandshake(agent, impostor);
+        var server = await Assert.ThrowsAsync<TlsRefusedException>(() => serverTask.WaitAsync(Bound));
+        Assert.Contains(expected, server.Message, StringComparison.Ordinal);
+        try
+        {
+            await using var client = await clientTask.WaitAsync(Bound);
+            // TLS 1.3: the client's side may complete before the server's verdict; the verdict then closes the stream.
+            Assert.Equal(0, await client.ReadAsync(new byte[1]));
+        }
+        catch (TlsRefusedException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     [Fact]
     public async Task A_plain_client_is_refused_before_the_channel_reads_a_byte_of_its_request()
     {
@@ -62,8 +89,9 @@ public sealed class TlsDownloadStreamsTests : IClassFixture<TlsCredentialsTests.
     public void The_trust_rule_refuses_no_certificate_another_ca_and_with_hostname_checks_on_a_wrong_name()
     {
         using var lax = Setup(cas.Ours, "agent");
-        using var strict = new MutualTlsSetup(Files(cas.Ours, "console").Load(), new RemoteTlsSettings(ValidateCertificateHostname: true));
+        using var strict = new MutualTlsSetup(Files(cas.Ours, "console").Load(), new RemoteTlsSettings(ValidateCertificateHostname: true), CertificatePurpose.ServerAuth);
         using var stranger = Files(cas.Other, "console").Load();
+        using var agentCertificate = Files(cas.Ours, "agent").Load();
         using var viewer = cas.OursViewer();
 
         Assert.False(lax.Accept(null, SslPolicyErrors.RemoteCertificateNotAvailable, out var problem));
@@ -71,9 +99,12 @@ public sealed class TlsDownloadStreamsTests : IClassFixture<TlsCredentialsTests.
         Assert.False(lax.Accept(stranger.Certificate, SslPolicyErrors.None, out problem));
         Assert.Contains("is not signed by our CA", problem, StringComparison.Ordinal);
         Assert.True(lax.Accept(viewer, SslPolicyErrors.RemoteCertificateNameMismatch, out problem), problem);
-        Assert.False(strict.Accept(viewer, SslPolicyErrors.RemoteCertificateNameMismatch, out problem));
+        Assert.False(strict.Accept(agentCertificate.Certificate, SslPolicyErrors.RemoteCertificateNameMismatch, out problem));
         Assert.Contains("does not name the host dialled", problem, StringComparison.Ordinal);
-        Assert.True(strict.Accept(viewer, SslPolicyErrors.None, out problem), problem);
+        Assert.True(strict.Accept(agentCertificate.Certificate, SslPolicyErrors.None, out problem), problem);
+        // A console's peers are agents: a console's certificate presented as an agent's is refused.
+        Assert.False(strict.Accept(viewer, SslPolicyErrors.None, out problem));
+        Assert.Contains("is issued for clientAuth, not serverAuth", problem, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -94,8 +125,10 @@ public sealed class TlsDownloadStreamsTests : IClassFixture<TlsCredentialsTests.
         Assert.Equal(new RemoteTlsSettings(ValidateCertificateHostname: false), RemoteTlsSettings.From(config));
     }
 
+    /// <summary>The agent's setup admits consoles (clientAuth); anyone else's admits agents (serverAuth).</summary>
     private static MutualTlsSetup Setup(DevCertificates certificates, string name) =>
-        new(Files(certificates, name).Load(), new RemoteTlsSettings(ValidateCertificateHostname: false));
+        new(Files(certificates, name).Load(), new RemoteTlsSettings(ValidateCertificateHostname: false),
+            name == "agent" ? CertificatePurpose.ClientAuth : CertificatePurpose.ServerAuth);
 
     private static TlsFiles Files(DevCertificates certificates, string name) =>
         new(certificates.Pem(name), certificates.Key(name), certificates.Ca);
