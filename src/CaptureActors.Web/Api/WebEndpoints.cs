@@ -34,7 +34,7 @@ public static class WebEndpoints
             }
             catch (WebFailure failure)
             {
-                return Results.Json(new ErrorView(failure.Message, failure.Code is { } code ? Views.Kebab(code.ToString()) : null), statusCode: failure.Status);
+                return Results.Json(new ErrorView(failure.Message, failure.Code is { } code ? Views.Kebab(code.ToString()) : null, failure.Field), statusCode: failure.Status);
             }
             catch (Exception e) when (e is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
             {
@@ -47,16 +47,19 @@ public static class WebEndpoints
         api.MapGet("/overview", board.OverviewAsync);
         api.MapGet("/nodes/{node}/interfaces", (string node) => board.InterfacesAsync(node));
         api.MapGet("/nodes/{node}/setup", (string node) => board.SetupAsync(node));
-        api.MapPost("/setup", (SetupRequest request) => board.UpdateSetupAsync(request));
-        api.MapPost("/filter/check", (FilterCheckRequest request) => board.CheckFilterAsync(request));
-        api.MapPost("/captures/start", (StartRequest request, HttpContext context) =>
+        // Bodies are read by JsonBody (bounded, each missing part named), not bound by the framework (whose null parts
+        // reached the board as null references, and whose refusals had no text).
+        api.MapPost("/setup", async (HttpContext context) => await board.UpdateSetupAsync(await JsonBody.ReadAsync<SetupRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
+        api.MapPost("/filter/check", async (HttpContext context) => await board.CheckFilterAsync(await JsonBody.ReadAsync<FilterCheckRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
+        api.MapPost("/captures/start", async (HttpContext context) =>
         {
+            var request = await JsonBody.ReadAsync<StartRequest>(context).ConfigureAwait(false);
             var owner = credentials.IsAuthorized(context.Request, out var user) && user is not null ? board.Owner with { User = user } : board.Owner;
-            return new CaptureBoard(board.Connections, board.Transfer, owner).StartAsync(request);
+            return await new CaptureBoard(board.Connections, board.Transfer, owner).StartAsync(request).ConfigureAwait(false);
         });
-        api.MapPost("/captures/stop", (NodesRequest request) => board.StopAsync(request));
+        api.MapPost("/captures/stop", async (HttpContext context) => await board.StopAsync(await JsonBody.ReadAsync<NodesRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
         api.MapGet("/files", board.FilesAsync);
-        api.MapPost("/files/delete", (DeleteRequest request) => board.DeleteAsync(request));
+        api.MapPost("/files/delete", async (HttpContext context) => await board.DeleteAsync(await JsonBody.ReadAsync<DeleteRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
         api.MapGet("/files/{node}/{name}", DownloadAsync);
         api.MapGet("/merged", MergedAsync);
 
