@@ -155,6 +155,8 @@ public sealed partial class ApiBodyTests(ITestOutputHelper output) : Akka.TestKi
         using var response = await _http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.True(result.GetProperty("ok").GetBoolean());
         var (node, message) = ExpectMsg<(string Node, object Message)>();
         Assert.Equal("a", node);
         Assert.IsType<StartCapture>(message);

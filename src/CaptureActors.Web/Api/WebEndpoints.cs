@@ -49,19 +49,24 @@ public static class WebEndpoints
         api.MapGet("/nodes/{node}/setup", (string node) => board.SetupAsync(node));
         // Bodies are read by JsonBody (bounded, each missing part named), not bound by the framework (whose null parts
         // reached the board as null references, and whose refusals had no text).
-        api.MapPost("/setup", async (HttpContext context) => await board.UpdateSetupAsync(await JsonBody.ReadAsync<SetupRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
-        api.MapPost("/filter/check", async (HttpContext context) => await board.CheckFilterAsync(await JsonBody.ReadAsync<FilterCheckRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
-        api.MapPost("/captures/start", async (HttpContext context) =>
+        api.MapPost("/setup", WithBody<SetupRequest, ActionResult>((request, _) => board.UpdateSetupAsync(request)));
+        api.MapPost("/filter/check", WithBody<FilterCheckRequest, FilterCheckResult>((request, _) => board.CheckFilterAsync(request)));
+        api.MapPost("/captures/start", WithBody<StartRequest, ActionResult>((request, context) =>
         {
-            var request = await JsonBody.ReadAsync<StartRequest>(context).ConfigureAwait(false);
             var owner = credentials.IsAuthorized(context.Request, out var user) && user is not null ? board.Owner with { User = user } : board.Owner;
-            return await new CaptureBoard(board.Connections, board.Transfer, owner).StartAsync(request).ConfigureAwait(false);
-        });
-        api.MapPost("/captures/stop", async (HttpContext context) => await board.StopAsync(await JsonBody.ReadAsync<NodesRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
+            return new CaptureBoard(board.Connections, board.Transfer, owner).StartAsync(request);
+        }));
+        api.MapPost("/captures/stop", WithBody<NodesRequest, ActionResult>((request, _) => board.StopAsync(request)));
         api.MapGet("/files", board.FilesAsync);
-        api.MapPost("/files/delete", async (HttpContext context) => await board.DeleteAsync(await JsonBody.ReadAsync<DeleteRequest>(context).ConfigureAwait(false)).ConfigureAwait(false));
+        api.MapPost("/files/delete", WithBody<DeleteRequest, DeleteResult>((request, _) => board.DeleteAsync(request)));
         api.MapGet("/files/{node}/{name}", DownloadAsync);
         api.MapGet("/merged", MergedAsync);
+
+        // Typed as Delegate so the minimal API serializes the result: a lambda taking only HttpContext and returning a
+        // Task would bind as a RequestDelegate, whose result is dropped.
+        static Delegate WithBody<TBody, TResult>(Func<TBody, HttpContext, Task<TResult>> handle)
+            where TBody : class, IRequestBody =>
+            async (HttpContext context) => await handle(await JsonBody.ReadAsync<TBody>(context).ConfigureAwait(false), context).ConfigureAwait(false);
 
         async Task<IResult> DownloadAsync(string node, string name, HttpContext context, ILoggerFactory loggers)
         {
