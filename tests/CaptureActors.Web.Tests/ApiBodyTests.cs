@@ -144,6 +144,24 @@ public sealed partial class ApiBodyTests(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
+    public async Task A_request_line_or_headers_over_their_bounds_are_refused_and_the_server_goes_on()
+    {
+        using var longLine = await _http.GetAsync(new Uri("/api/files?x=" + new string('a', WebServer.MaxRequestLineBytes), UriKind.Relative));
+        using var manyHeaders = new HttpRequestMessage(HttpMethod.Get, "/api/files");
+        for (var i = 0; i < WebServer.MaxHeaderCount + 1; i++)
+        {
+            manyHeaders.Headers.Add($"X-Filler-{i}", "x");
+        }
+
+        using var tooMany = await _http.SendAsync(manyHeaders);
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, longLine.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, tooMany.StatusCode);
+        using var files = await _http.GetAsync(new Uri("/api/files", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, files.StatusCode);
+    }
+
+    [Fact]
     public async Task Settings_left_empty_take_the_nodes_defaults_and_start()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/captures/start")
