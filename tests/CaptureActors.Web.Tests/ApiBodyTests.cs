@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Akka.Actor;
 using CaptureActors.Protocol;
 using CaptureActors.Web.Access;
 using CaptureActors.Web.Api;
@@ -16,7 +14,7 @@ namespace CaptureActors.Web.Tests;
 /// send wrong: no body, <c>{}</c>, a required part null or of the wrong type, not JSON, another content type, a body
 /// over the limit. Each is a 4xx naming the field, never a 500, and no node is asked.
 /// </summary>
-public sealed partial class ApiBodyTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output), IAsyncLifetime
+public sealed class ApiBodyTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output), IAsyncLifetime
 {
     private readonly ITestOutputHelper _output = output;
 
@@ -24,23 +22,13 @@ public sealed partial class ApiBodyTests(ITestOutputHelper output) : Akka.TestKi
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
     private string _token = "";
 
-    private sealed class NoTransfer : IWebFileTransfer
-    {
-        public Task CopyAsync(WebNode node, IActorRef agent, CaptureFileInfo file, Stream destination, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string> DownloadAsync(WebNode node, IActorRef agent, CaptureFileInfo file, string directory, CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
-
-    [GeneratedRegex("<meta name=\"csrf-token\" content=\"(?<token>[0-9a-f]+)\">", RegexOptions.CultureInvariant)]
-    private static partial Regex CsrfMeta();
-
     public async Task InitializeAsync()
     {
         var board = new CaptureBoard(
             new NodeConnections(Sys, [WebNode.Embedded("a", Sys.ActorOf(FakeAgent.Props("a", null, TestActor)))]), new NoTransfer(), new CaptureOwner("support", "console-host", 42, "web"));
         _server = await WebServer.StartAsync(new WebServerOptions { Listen = WebServerOptions.ParseListen("127.0.0.1:0") }, board, CancellationToken.None);
         _http.BaseAddress = _server.Address;
-        _token = CsrfMeta().Match(await _http.GetStringAsync(new Uri("/", UriKind.Relative))).Groups["token"].Value;
+        _token = await PageToken.ReadAsync(_http);
     }
 
     public async Task DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CaptureActors.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -30,17 +31,28 @@ public static class JsonBody
     /// <summary>The largest body of any endpoint (and Kestrel's limit for every request): ample for a form and many nodes.</summary>
     public const int MaxBytes = 64 * 1024;
 
+    /// <summary>How much of a too-large body is read (and dropped) before the 413, so the client can read it.</summary>
+    public const int DrainBytes = 4 * 1024 * 1024;
+
     public static async Task<T> ReadAsync<T>(HttpContext context)
         where T : class, IRequestBody
     {
         var request = context.Request;
         var what = $"{request.Method} {request.Path}";
-        if (request.ContentLength > MaxBytes)
+
+        // Kestrel's limit is raised to the drain bound for this request only; MaxBytes is counted here.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            throw TooLarge(what, $"{request.ContentLength} bytes");
+            limit.MaxRequestBodySize = DrainBytes;
         }
 
         var buffer = new byte[MaxBytes + 1];
+        if (request.ContentLength > MaxBytes)
+        {
+            await DrainAsync(request, buffer, context.RequestAborted).ConfigureAwait(false);
+            throw TooLarge(what, $"{request.ContentLength} bytes");
+        }
+
         int read;
         try
         {
@@ -53,6 +65,7 @@ public static class JsonBody
 
         if (read > MaxBytes)
         {
+            await DrainAsync(request, buffer, context.RequestAborted).ConfigureAwait(false);
             throw TooLarge(what, "more");
         }
 
@@ -99,6 +112,25 @@ public static class JsonBody
         }
 
         return body;
+    }
+
+    /// <summary>
+    /// Reads and drops the rest of a body that is too large, up to <see cref="DrainBytes"/> in all, so that a client that
+    /// sends its whole body before reading the answer (most do, HttpClient among them) gets the 413 instead of a broken
+    /// pipe. Beyond the bound the connection is closed after the answer.
+    /// </summary>
+    private static async Task DrainAsync(HttpRequest request, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Over the drain bound (or a broken body): answer anyway; Kestrel closes the connection.
+        }
     }
 
     private static WebFailure TooLarge(string what, string size) =>

@@ -33,20 +33,17 @@ public sealed partial class WebHostTests : IDisposable
 
     private ServeProcess Serve(params string[] arguments) => ServeProcess.Start(["--data-dir", Data, "--node-name", Node, .. arguments]);
 
-    /// <summary>A pcap global header and one 60-byte packet, named as the node's own capture file.</summary>
+    /// <summary>One 60-byte packet written by the project's pcap writer, named as the node's own capture file; returns its bytes.</summary>
     private byte[] SeedFile()
     {
-        var pcap = new List<byte>();
-        pcap.AddRange([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 1, 0, 0, 0]);
-        pcap.AddRange(BitConverter.GetBytes(1_767_225_600u));
-        pcap.AddRange(BitConverter.GetBytes(0u));
-        pcap.AddRange(BitConverter.GetBytes(60u));
-        pcap.AddRange(BitConverter.GetBytes(60u));
-        pcap.AddRange(Enumerable.Repeat((byte)0x5a, 60));
-        var captures = Directory.CreateDirectory(Path.Combine(Data, "captures")).FullName;
-        File.WriteAllBytes(Path.Combine(captures, FileName), [.. pcap]);
-        File.SetLastWriteTimeUtc(Path.Combine(captures, FileName), new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc));
-        return [.. pcap];
+        var path = Path.Combine(Directory.CreateDirectory(Path.Combine(Data, "captures")).FullName, FileName);
+        using (var writer = CaptureActors.Pcap.PcapFileWriter.Create(path, CaptureActors.Pcap.PcapFormat.LinkTypeEthernet, 65535))
+        {
+            writer.Write(1_767_225_600, 0, Enumerable.Repeat((byte)0x5a, 60).ToArray(), 60);
+        }
+
+        File.SetLastWriteTimeUtc(path, new DateTime(2026, 1, 1, 0, 0, 1, DateTimeKind.Utc));
+        return File.ReadAllBytes(path);
     }
 
     private static HttpClient Client(ServeProcess serve) => new() { BaseAddress = serve.Address, Timeout = TimeSpan.FromSeconds(30) };
