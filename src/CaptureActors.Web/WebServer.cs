@@ -11,11 +11,20 @@ using Microsoft.Extensions.Logging;
 namespace CaptureActors.Web;
 
 /// <summary>
-/// The page's HTTP server (Kestrel): the credential check, then the cross-site guard, then the page and its API. Logs
-/// warnings and errors to stderr only.
+/// The page's HTTP server (Kestrel): the Host check first (DNS rebinding), then the credential check, then the
+/// cross-site guard, then the page and its API. Bodies, headers and the request line are bounded. Logs warnings and
+/// errors to stderr only.
 /// </summary>
 public sealed class WebServer : IAsyncDisposable
 {
+    /// <summary>All request headers together: a browser sends 1-2 KiB (Kestrel's default is 32 KiB); beyond, 431.</summary>
+    public const int MaxHeaderBytes = 16 * 1024;
+
+    public const int MaxHeaderCount = 64;
+
+    /// <summary>Method, path and query: room for a merged download of about a hundred files.</summary>
+    public const int MaxRequestLineBytes = 8 * 1024;
+
     private readonly WebApplication _app;
 
     private WebServer(WebApplication app, Uri address)
@@ -37,6 +46,10 @@ public sealed class WebServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = JsonBody.MaxBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
+            kestrel.Limits.MaxRequestHeaderCount = MaxHeaderCount;
+            kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes;
             kestrel.Listen(options.Listen, listen =>
             {
                 if (options.Certificate is { } certificate)
@@ -48,8 +61,24 @@ public sealed class WebServer : IAsyncDisposable
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.WriteIndented = false);
 
         var app = builder.Build();
+        var hosts = new HostRule(options);
+        var hostGuard = new HostGuard(hosts);
         var credentials = new CredentialCheck(options);
-        var guard = new CrossSiteGuard();
+        var guard = new CrossSiteGuard(hosts);
+        app.Use((context, next) => hostGuard.InvokeAsync(context, _ => next()));
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                // Kestrel's own limits met while a handler read (a sign-in form over the body limit): said, not a bare status.
+                context.Response.StatusCode = e.StatusCode;
+                await context.Response.WriteAsJsonAsync(new ErrorView($"{e.StatusCode}: {e.Message}", "bad-request"), context.RequestAborted).ConfigureAwait(false);
+            }
+        });
         app.Use(async (context, next) =>
         {
             context.Response.Headers.XContentTypeOptions = "nosniff";

@@ -29,9 +29,41 @@ public sealed partial class WebServerOptions
     /// <summary>The HTTPS certificate with its private key; null: plain HTTP (loopback only).</summary>
     public X509Certificate2? Certificate { get; init; }
 
+    /// <summary>
+    /// Names besides the loopback literals, <c>localhost</c> and the listen address that the page answers to (from
+    /// <c>--allowed-host</c>, each as <see cref="ParseAllowedHost"/> returns it). Any other <c>Host</c> gets 421.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary><c>https</c> with a certificate, else <c>http</c>.</summary>
+    public string Scheme => Certificate is null ? "http" : "https";
+
     public bool RequiresCredential => Token is not null || Basic is not null;
 
     public bool IsLoopback => IPAddress.IsLoopback(Listen.Address);
+
+    [GeneratedRegex(@"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
+    private static partial Regex HostNamePattern();
+
+    /// <summary>
+    /// Parses one <c>--allowed-host</c>: a DNS name (letters, digits, hyphens, dots) or an IP address, without port (the
+    /// port is the one serve listens on). Returns it lower-cased; an IP address in its canonical form, IPv6 without brackets.
+    /// </summary>
+    public static string ParseAllowedHost(string text)
+    {
+        var name = text.Trim().ToLowerInvariant();
+        var bare = name.StartsWith('[') && name.EndsWith(']') ? name[1..^1] : name;
+        if (IPAddress.TryParse(bare, out var address) && (bare.Contains(':', StringComparison.Ordinal) || bare.Count(c => c == '.') == 3))
+        {
+            return address.ToString();
+        }
+
+        return HostNamePattern().IsMatch(name) && !name.All(c => char.IsAsciiDigit(c) || c == '.')
+            ? name
+            : throw new WebOptionsException(
+                $"--allowed-host '{text}' is not a host name: expected a DNS name (letters, digits, hyphens and dots, e.g. lab.example) "
+                + "or an IP address, without port or wildcard (the port is the one serve listens on)");
+    }
 
     [GeneratedRegex(@"^(?:\[(?<host6>[0-9A-Fa-f:.]+)\]|(?<host>[0-9.]+|localhost)):(?<port>\d{1,5})$", RegexOptions.CultureInvariant)]
     private static partial Regex ListenPattern();

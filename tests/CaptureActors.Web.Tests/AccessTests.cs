@@ -7,15 +7,17 @@ namespace CaptureActors.Web.Tests;
 
 public sealed class AccessTests
 {
-    private static WebServerOptions Options(string? token = null, (string, string)? basic = null, string listen = "127.0.0.1:8080") =>
-        new() { Listen = WebServerOptions.ParseListen(listen), Token = token, Basic = basic };
+    private static WebServerOptions Options(string? token = null, (string, string)? basic = null, string listen = "127.0.0.1:8080", string[]? allowed = null) =>
+        new() { Listen = WebServerOptions.ParseListen(listen), Token = token, Basic = basic, AllowedHosts = allowed ?? [] };
 
     private static DefaultHttpContext Request(string method = "GET", string? authorization = null, string? origin = null, string? site = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
-        context.Request.Scheme = "https";
+        context.Request.Scheme = "http";
         context.Request.Host = new HostString("appliance.example:8443");
+        context.Connection.LocalIpAddress = IPAddress.Parse("10.0.0.5");
+        context.Connection.LocalPort = 8443;
         if (authorization is not null) context.Request.Headers.Authorization = authorization;
         if (origin is not null) context.Request.Headers.Origin = origin;
         if (site is not null) context.Request.Headers["Sec-Fetch-Site"] = site;
@@ -102,15 +104,23 @@ public sealed class AccessTests
     [Theory]
     [InlineData("GET", null, null, null, true)]
     [InlineData("POST", "token", null, null, true)]
-    [InlineData("POST", "token", "https://appliance.example:8443", "same-origin", true)]
-    [InlineData("POST", null, "https://appliance.example:8443", "same-origin", false)]
+    [InlineData("POST", "token", "http://appliance.example:8443", "same-origin", true)]
+    [InlineData("POST", "token", "http://10.0.0.5:8443", null, true)]
+    [InlineData("POST", "token", "http://127.0.0.1:8443", null, true)]
+    [InlineData("POST", null, "http://appliance.example:8443", "same-origin", false)]
     [InlineData("POST", "wrong", null, null, false)]
-    [InlineData("POST", "token", "https://evil.example", null, false)]
+    [InlineData("POST", "token", "http://evil.example", null, false)]
+    [InlineData("POST", "token", "http://evil.example:8443", null, false)]
+    [InlineData("POST", "token", "https://appliance.example:8443", null, false)]
+    [InlineData("POST", "token", "http://appliance.example:8444", null, false)]
+    [InlineData("POST", "token", "null", null, false)]
+    [InlineData("GET", null, "http://evil.example:8443", null, false)]
+    [InlineData("GET", null, "http://appliance.example:8443", null, true)]
     [InlineData("POST", "token", null, "cross-site", false)]
     [InlineData("POST", "token", null, "same-site", false)]
     public async Task A_state_changing_request_needs_the_anti_forgery_token_and_the_same_origin(string method, string? token, string? origin, string? site, bool allowed)
     {
-        var guard = new CrossSiteGuard();
+        var guard = new CrossSiteGuard(new HostRule(Options(listen: "0.0.0.0:8443", allowed: ["appliance.example"])));
         var context = Request(method, origin: origin, site: site);
         if (token is not null) context.Request.Headers[CrossSiteGuard.HeaderName] = token == "token" ? guard.Token : token;
         var reached = false;

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using Akka.Actor;
 using CaptureActors.Protocol;
 using CaptureActors.Web.Access;
 using CaptureActors.Web.Api;
@@ -12,20 +10,10 @@ using Xunit.Abstractions;
 namespace CaptureActors.Web.Tests;
 
 /// <summary>POST /api/filter/check through the real web server (Kestrel on 127.0.0.1:0) over two fake agents.</summary>
-public sealed partial class FilterCheckEndpointTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output), IAsyncLifetime
+public sealed class FilterCheckEndpointTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output), IAsyncLifetime
 {
     private WebServer? _server;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(20) };
-
-    private sealed class NoTransfer : IWebFileTransfer
-    {
-        public Task CopyAsync(WebNode node, IActorRef agent, CaptureFileInfo file, Stream destination, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public Task<string> DownloadAsync(WebNode node, IActorRef agent, CaptureFileInfo file, string directory, CancellationToken cancellationToken) => throw new NotSupportedException();
-    }
-
-    [GeneratedRegex("<meta name=\"csrf-token\" content=\"(?<token>[0-9a-f]+)\">", RegexOptions.CultureInvariant)]
-    private static partial Regex CsrfMeta();
 
     public async Task InitializeAsync()
     {
@@ -45,7 +33,7 @@ public sealed partial class FilterCheckEndpointTests(ITestOutputHelper output) :
     }
 
     private async Task<string> PageTokenAsync() =>
-        CsrfMeta().Match(await _http.GetStringAsync(new Uri("/", UriKind.Relative))).Groups["token"].Value;
+        await PageToken.ReadAsync(_http);
 
     private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(object body, string? token, string path = "/api/filter/check")
     {

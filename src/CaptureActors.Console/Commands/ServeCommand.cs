@@ -3,6 +3,7 @@ using CaptureActors.Console.Agent;
 using CaptureActors.Console.Web;
 using CaptureActors.Protocol;
 using CaptureActors.Web;
+using CaptureActors.Web.Access;
 using CaptureActors.Web.Api;
 using CaptureActors.Web.Nodes;
 
@@ -27,6 +28,12 @@ public static class ServeCommand
         var basicFile = new Option<string?>("--basic-auth-file") { Description = "Require basic auth with the USER:PASSWORD line of FILE", HelpName = "FILE" };
         var certificate = new Option<string?>("--certificate") { Description = "Serve HTTPS with this PEM certificate", HelpName = "CERT.pem" };
         var certificateKey = new Option<string?>("--certificate-key") { Description = "The certificate's PEM private key (if not in CERT.pem)", HelpName = "KEY.pem" };
+        var allowedHost = new Option<string[]>("--allowed-host")
+        {
+            Description = "Also answer to this host name (repeatable); besides it only 127.0.0.1, [::1], localhost and the listen address: any other Host gets 421",
+            HelpName = "NAME",
+            AllowMultipleArgumentsPerToken = false,
+        };
 
         var command = new Command("serve", "Serve the Packet Capture web page for the nodes (loopback only unless a credential and HTTPS are given)");
         command.Options.Add(listen);
@@ -34,6 +41,7 @@ public static class ServeCommand
         command.Options.Add(basicFile);
         command.Options.Add(certificate);
         command.Options.Add(certificateKey);
+        command.Options.Add(allowedHost);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var json = parseResult.GetValue(runtime.Globals.Json);
@@ -47,6 +55,7 @@ public static class ServeCommand
                     Token = parseResult.GetValue(tokenFile) is { } token ? WebServerOptions.ReadToken(token) : null,
                     Basic = parseResult.GetValue(basicFile) is { } basic ? WebServerOptions.ReadBasic(basic) : null,
                     Certificate = parseResult.GetValue(certificate) is { } cert ? WebServerOptions.LoadCertificate(cert, parseResult.GetValue(certificateKey)) : null,
+                    AllowedHosts = [.. (parseResult.GetValue(allowedHost) ?? []).Select(WebServerOptions.ParseAllowedHost).Distinct(StringComparer.Ordinal)],
                 };
                 options.Validate();
                 target = runtime.Globals.Target(parseResult, everyNode: true);
@@ -100,6 +109,7 @@ public static class ServeCommand
                 : $"{target.NodeName} (embedded agent: captures started on the page run while serve runs)";
             runtime.Io.Out.WriteLine($"serving the Packet Capture page on {server.Address} for nodes {nodes}");
             runtime.Io.Out.WriteLine(options.RequiresCredential ? "a credential is required" : "no credential: loopback only");
+            runtime.Io.Out.WriteLine($"answers to Host {new HostRule(options).Describe(server.Address.Port)} (more with --allowed-host NAME)");
             runtime.Io.Out.WriteLine("Ctrl-C stops serving; captures started from the page run on (detached)");
             runtime.Io.Out.Flush();
             try

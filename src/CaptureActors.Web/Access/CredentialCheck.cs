@@ -15,6 +15,8 @@ public sealed class CredentialCheck(WebServerOptions options)
     public const string LoginPath = "/login";
 
     /// <summary>The cookie's value: a hash of the token, so the token itself is never stored in the browser.</summary>
+    private readonly HostRule _hosts = new(options);
+
     private readonly byte[]? _session = options.Token is { } token ? SHA256.HashData(Encoding.UTF8.GetBytes("capture-session:" + token)) : null;
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
@@ -83,7 +85,7 @@ public sealed class CredentialCheck(WebServerOptions options)
     private async Task LoginAsync(HttpContext context)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        if (!CrossSiteGuard.IsSameOrigin(context.Request) || !Same(form["token"].ToString(), options.Token!))
+        if (!CrossSiteGuard.IsSameOrigin(context.Request, _hosts) || !Same(form["token"].ToString(), options.Token!))
         {
             await RefuseAsync(context, "wrong token").ConfigureAwait(false);
             return;

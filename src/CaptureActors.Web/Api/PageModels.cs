@@ -50,11 +50,11 @@ public sealed record SettingsForm(
 
 public sealed record SettingsView(string Node, IReadOnlyList<string> Interfaces, string Filter, string MaxSize, string Duration, string Ring);
 
-public sealed record StartRequest(IReadOnlyList<string> Nodes, IReadOnlyDictionary<string, IReadOnlyList<string>>? Interfaces, SettingsForm Settings);
+public sealed partial record StartRequest(IReadOnlyList<string> Nodes, IReadOnlyDictionary<string, IReadOnlyList<string>>? Interfaces, SettingsForm Settings);
 
-public sealed record NodesRequest(IReadOnlyList<string> Nodes);
+public sealed partial record NodesRequest(IReadOnlyList<string> Nodes);
 
-public sealed record SetupRequest(IReadOnlyList<string> Nodes, IReadOnlyDictionary<string, IReadOnlyList<string>>? Interfaces, SettingsForm Settings);
+public sealed partial record SetupRequest(IReadOnlyList<string> Nodes, IReadOnlyDictionary<string, IReadOnlyList<string>>? Interfaces, SettingsForm Settings);
 
 /// <summary>One node's part of an action: done, or why not; <paramref name="Field"/> names the form field the error belongs to.</summary>
 public sealed record NodeOutcome(string Node, bool Ok, string? Message, string? Field, string? CaptureId = null);
@@ -80,12 +80,12 @@ public sealed record FilesView(IReadOnlyList<FileView> Files, IReadOnlyList<stri
 
 public sealed record FileRef(string Node, string Name);
 
-public sealed record DeleteRequest(IReadOnlyList<FileRef> Files);
+public sealed partial record DeleteRequest(IReadOnlyList<FileRef> Files);
 
 public sealed record DeleteResult(IReadOnlyList<FileRef> Deleted, IReadOnlyList<string> Errors);
 
-/// <summary>An error answer: what failed, the node's error code when a node refused.</summary>
-public sealed record ErrorView(string Error, string? Code);
+/// <summary>An error answer: what failed, the node's error code when a node refused, the request body's field that was wrong.</summary>
+public sealed record ErrorView(string Error, string? Code, string? Field = null);
 
 internal static class Views
 {

@@ -34,7 +34,7 @@ public static class WebEndpoints
             }
             catch (WebFailure failure)
             {
-                return Results.Json(new ErrorView(failure.Message, failure.Code is { } code ? Views.Kebab(code.ToString()) : null), statusCode: failure.Status);
+                return Results.Json(new ErrorView(failure.Message, failure.Code is { } code ? Views.Kebab(code.ToString()) : null, failure.Field), statusCode: failure.Status);
             }
             catch (Exception e) when (e is not OperationCanceledException && !context.HttpContext.Response.HasStarted)
             {
@@ -47,18 +47,26 @@ public static class WebEndpoints
         api.MapGet("/overview", board.OverviewAsync);
         api.MapGet("/nodes/{node}/interfaces", (string node) => board.InterfacesAsync(node));
         api.MapGet("/nodes/{node}/setup", (string node) => board.SetupAsync(node));
-        api.MapPost("/setup", (SetupRequest request) => board.UpdateSetupAsync(request));
-        api.MapPost("/filter/check", (FilterCheckRequest request) => board.CheckFilterAsync(request));
-        api.MapPost("/captures/start", (StartRequest request, HttpContext context) =>
+        // Bodies are read by JsonBody (bounded, each missing part named), not bound by the framework (whose null parts
+        // reached the board as null references, and whose refusals had no text).
+        api.MapPost("/setup", WithBody<SetupRequest, ActionResult>((request, _) => board.UpdateSetupAsync(request)));
+        api.MapPost("/filter/check", WithBody<FilterCheckRequest, FilterCheckResult>((request, _) => board.CheckFilterAsync(request)));
+        api.MapPost("/captures/start", WithBody<StartRequest, ActionResult>((request, context) =>
         {
             var owner = credentials.IsAuthorized(context.Request, out var user) && user is not null ? board.Owner with { User = user } : board.Owner;
             return new CaptureBoard(board.Connections, board.Transfer, owner).StartAsync(request);
-        });
-        api.MapPost("/captures/stop", (NodesRequest request) => board.StopAsync(request));
+        }));
+        api.MapPost("/captures/stop", WithBody<NodesRequest, ActionResult>((request, _) => board.StopAsync(request)));
         api.MapGet("/files", board.FilesAsync);
-        api.MapPost("/files/delete", (DeleteRequest request) => board.DeleteAsync(request));
+        api.MapPost("/files/delete", WithBody<DeleteRequest, DeleteResult>((request, _) => board.DeleteAsync(request)));
         api.MapGet("/files/{node}/{name}", DownloadAsync);
         api.MapGet("/merged", MergedAsync);
+
+        // Typed as Delegate so the minimal API serializes the result: a lambda taking only HttpContext and returning a
+        // Task would bind as a RequestDelegate, whose result is dropped.
+        static Delegate WithBody<TBody, TResult>(Func<TBody, HttpContext, Task<TResult>> handle)
+            where TBody : class, IRequestBody =>
+            async (HttpContext context) => await handle(await JsonBody.ReadAsync<TBody>(context).ConfigureAwait(false), context).ConfigureAwait(false);
 
         async Task<IResult> DownloadAsync(string node, string name, HttpContext context, ILoggerFactory loggers)
         {
