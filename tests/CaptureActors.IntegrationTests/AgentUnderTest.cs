@@ -55,6 +55,13 @@ public sealed class AgentUnderTest : IDisposable
         return _agent.Ask<T>(message, Bound).GetAwaiter().GetResult();
     }
 
+    /// <summary>Asks the agent's guardian itself, without a session (the message is not wrapped): what the agent does with it before any session check.</summary>
+    public T AskGuardian<T>(object message)
+    {
+        var guardian = _client.Value.ResolveGuardianAsync("127.0.0.1", Port, Bound).GetAwaiter().GetResult();
+        return guardian.Ask<T>(message, Bound).GetAwaiter().GetResult();
+    }
+
     /// <summary>How often <paramref name="text"/> occurs in the agent's log so far.</summary>
     public int LogCount(string text) => Occurrences(Process.StandardError, text);
 

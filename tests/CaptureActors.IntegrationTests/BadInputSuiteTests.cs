@@ -185,7 +185,9 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
     {
         var before = Seed();
 
-        var refused = agent.Ask<CommandFailed>(new DeleteFiles([HugeName]));
+        // Straight to the guardian: wrapped in a session's AuthorizedRequest it would not fit in a frame, and the console's
+        // session proxy refuses it before sending (the remote-message case above).
+        var refused = agent.AskGuardian<CommandFailed>(new DeleteFiles([HugeName]));
 
         Assert.Equal(ErrorCode.UnsafeFileName, refused.Code);
         var audit = Path.Combine(agent.DataDirectory, AgentUnderTest.AuditLogName);

@@ -281,8 +281,7 @@ public sealed class AgentGuardian : ReceiveActor
         }
 
         _authorization.Audit?.Write(Entry(request, principal, what, "refused") with { Code = AuditDetails.Code(code), Reason = reason });
-        // A probe id over its bound is not echoed whole (no console could be waiting for it).
-        Sender.Tell(request is IProbeCommand probe ? new ProbeFailed(TextBounds.Bounded(probe.ProbeId, RequestBounds.MaxIdLength), code, message) : new CommandFailed(code, message));
+        Sender.Tell(Refusals.For(request, code, message));
     }
 
     private AuditEntry Entry(ICaptureProtocol? request, Principal principal, string what, string result) => new(

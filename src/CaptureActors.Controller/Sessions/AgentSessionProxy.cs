@@ -24,6 +24,7 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
     private readonly CaptureOwner _claimed;
     private readonly ProtocolSerializer _serializer;
     private IActorRef? _opener;
+    private readonly long _frameBytes;
     private byte[]? _token;
 
     public AgentSessionProxy(IActorRef agent, string node, TlsCredentials? credentials, CaptureOwner claimed)
@@ -33,6 +34,7 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
         _credentials = credentials;
         _claimed = claimed;
         _serializer = new ProtocolSerializer((ExtendedActorSystem)Context.System);
+        _frameBytes = Context.System.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size", 128_000) ?? 128_000;
         Context.Watch(agent);
 
         Receive<Open>(_ =>
@@ -127,8 +129,51 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
             return;
         }
 
-        _agent.Tell(new AuthorizedRequest(_token, _serializer.Manifest(request), _serializer.ToBinary(request)), Sender);
+        // Refused here with the words the agent would use: wrapped, a request over the bounds may not even fit in a frame,
+        // and Akka drops an oversized message with nothing but a log line (the console would wait out its timeout).
+        var payload = _serializer.ToBinary(request);
+        if (Unsendable(request, payload.Length) is { } problem)
+        {
+            Sender.Tell(Refusals.For(request, problem.Code, $"{_node}: refused: {problem.Message}"));
+            return;
+        }
+
+        _agent.Tell(new AuthorizedRequest(_token, _serializer.Manifest(request), payload), Sender);
     }
+
+    /// <summary>
+    /// Why <paramref name="request"/> cannot go to the agent: over one of the shared <see cref="RequestBounds"/>, a filter
+    /// longer than any valid one (<see cref="CaptureSettings.FilterProblem"/>, the agent's own check and words), or a
+    /// payload that would not fit in Akka.Remote's frame once wrapped (its bytes travel as base64).
+    /// </summary>
+    private BoundsProblem? Unsendable(ICaptureProtocol request, int payloadBytes)
+    {
+        if (RequestBounds.Check(request) is { } bounds)
+        {
+            return bounds;
+        }
+
+        var filter = request switch
+        {
+            StartCapture start => start.Options.Filter,
+            UpdateSetup setup => setup.Options.Filter,
+            CheckFilter check => check.Filter,
+            _ => null,
+        };
+        if (filter is { Length: > CaptureSettings.MaxFilterLength })
+        {
+            return new BoundsProblem(request is CheckFilter ? ErrorCode.InvalidFilter : ErrorCode.InvalidSettings, CaptureSettings.FilterProblem(filter)!);
+        }
+
+        var budget = _frameBytes * 3 / 4 - EnvelopeBytes;
+        return payloadBytes > budget
+            ? new BoundsProblem(ErrorCode.InvalidArgument,
+                $"the request ({request.GetType().Name}) is {payloadBytes:N0} bytes: more than a message to an agent may carry ({budget:N0} bytes)")
+            : null;
+    }
+
+    /// <summary>Room for the envelope around the payload: token, manifest, JSON.</summary>
+    private const int EnvelopeBytes = 1024;
 
     /// <summary>Start the handshake; answered by <see cref="Opened"/> or by the agent's <see cref="CommandFailed"/>.</summary>
     public sealed record Open
