@@ -23,8 +23,8 @@ public sealed class AgentSessionProxy : ReceiveActor, IWithTimers
     private readonly TlsCredentials? _credentials;
     private readonly CaptureOwner _claimed;
     private readonly ProtocolSerializer _serializer;
-    private IActorRef? _opener;
     private readonly long _frameBytes;
+    private IActorRef? _opener;
     private byte[]? _token;
 
     public AgentSessionProxy(IActorRef agent, string node, TlsCredentials? credentials, CaptureOwner claimed)
