@@ -5,7 +5,7 @@
 # (e.g. --filter "FullyQualifiedName~Integration").
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-"$root/deploy/bootstrap.sh"
+"$root/deploy/bootstrap.sh" --for-tests
 cd "$root"
 mkdir -p .build
 log="$root/.build/test.log"

@@ -40,7 +40,7 @@ drain=1.5
 settle=${SETTLE:-5} # seconds between a tool's start and the flood: the agent's one-off tier-1 JIT after a capture starts
                     # (~0.4 s CPU, measured per thread) is start-up, not a per-packet cost; it is reported on its own
 
-BENCH_EXTRAS=1 "$root/deploy/bootstrap.sh" >&2
+BENCH_EXTRAS=1 "$root/deploy/bootstrap.sh" --for-tests >&2
 dotnet build "$root/bench/CaptureActors.Bench" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
 ctl="$root/src/CaptureActors.Console/bin/Release/net10.0/capturectl"
 agent_bin="$root/src/CaptureActors.Agent/bin/Release/net10.0/capture-agent"

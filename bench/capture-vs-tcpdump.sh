@@ -15,7 +15,7 @@ payloads=("${@:-64 1000}")
 port=40999
 senders=${SENDERS:-1}
 
-"$root/deploy/bootstrap.sh" >&2
+"$root/deploy/bootstrap.sh" --for-tests >&2
 dotnet build "$root/bench/CaptureActors.Bench" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
 ctl="$root/src/CaptureActors.Console/bin/Release/net10.0/capturectl"
 gen="$root/bench/CaptureActors.Bench/bin/Release/net10.0/capture-bench"

@@ -17,7 +17,7 @@ port=4790
 chunk_port=4791
 tls_port=4792
 
-"$root/deploy/bootstrap.sh" >&2
+"$root/deploy/bootstrap.sh" --for-tests >&2
 dotnet build "$root/bench/CaptureActors.Bench" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
 ctl="$root/src/CaptureActors.Console/bin/Release/net10.0/capturectl"
 agent="$root/src/CaptureActors.Agent/bin/Release/net10.0/capture-agent"

@@ -34,7 +34,7 @@ port=40998
 filter="udp dst port $port"
 chunk_seconds=50
 
-BENCH_EXTRAS=1 "$root/deploy/bootstrap.sh" >&2
+BENCH_EXTRAS=1 "$root/deploy/bootstrap.sh" --for-tests >&2
 dotnet build "$root/bench/CaptureActors.Bench" -c Release -nologo -v quiet "-clp:ErrorsOnly;NoSummary" >&2
 clk_tck=$(getconf CLK_TCK)
 

@@ -12,7 +12,7 @@ rounds=${ROUNDS:-5}
 ((n >= 1 && n <= 5000)) || { echo "web-latency: N must be 1..5000" >&2; exit 2; }
 ((rounds >= 0 && rounds <= 50)) || { echo "web-latency: ROUNDS must be 0..50" >&2; exit 2; }
 
-"$root/deploy/bootstrap.sh" >&2
+"$root/deploy/bootstrap.sh" --for-tests >&2
 agent="$root/src/CaptureActors.Agent/bin/Release/net10.0/capture-agent"
 ctl="$root/src/CaptureActors.Console/bin/Release/net10.0/capturectl"
 unset CAPTURE_TLS_DIR CAPTURE_TLS_CERT CAPTURE_TLS_KEY CAPTURE_TLS_CA

@@ -2,24 +2,37 @@
 # Installs what CaptureActors needs on Debian and builds it in Release. Idempotent and quick when
 # nothing is missing: packages are checked with dpkg, the build runs only when a source file is newer
 # than the last build.
-#   deploy/bootstrap.sh            native packages + build
-#   deploy/bootstrap.sh --force    rebuild even if nothing changed
+#   deploy/bootstrap.sh                native packages for running (libpcap0.8) + build
+#   deploy/bootstrap.sh --for-tests    also what the tests, benchmarks and the lab need (./test.sh)
+#   deploy/bootstrap.sh --force        rebuild even if nothing changed (combines with --for-tests)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stamp="$root/.build/stamp"
 force=0
-[[ "${1:-}" == "--force" ]] && force=1
+for_tests=0
+for arg in "$@"; do
+  case "$arg" in
+    --force) force=1 ;;
+    --for-tests) for_tests=1 ;;
+    *) printf 'bootstrap: unknown option %s (allowed: --for-tests, --force)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf 'bootstrap: %s\n' "$*" >&2; }
 
-# Runtime: libpcap0.8 (SharpPcap loads libpcap.so.0.8). Tests: tcpdump, tshark (and capinfos), iproute2
-# for network namespaces, util-linux for setpriv. dnsmasq-base: the dnsmasq binary alone (no system service, nothing
-# bound to port 53) for the tests' own DNS server on a random loopback port (smtpping's MX lookups). tmux: the tests
-# drive `capturectl shell` in a pseudo-terminal.
-packages=(libpcap0.8 tcpdump tshark iproute2 util-linux dnsmasq-base tmux openssl nftables)
-# The web page's browser tests (capturectl serve) drive headless Chromium through chromedriver.
-packages+=(chromium chromium-driver)
+# Running (capturectl, capture-agent): libpcap0.8 only (SharpPcap loads libpcap.so.0.8); iproute2 and util-linux are
+# part of every Debian base system. A user capturing on an appliance gets nothing else.
+packages=(libpcap0.8)
+if ((for_tests)); then
+  # Tests: tcpdump, tshark (and capinfos), iproute2 for network namespaces, util-linux for setpriv. dnsmasq-base: the
+  # dnsmasq binary alone (no system service, nothing bound to port 53) for the tests' own DNS server on a random
+  # loopback port (smtpping's MX lookups). tmux: the tests drive `capturectl shell` in a pseudo-terminal. openssl: the
+  # dev certificates (deploy/tls/make-dev-certs.sh). nftables: partitions in the tests.
+  packages+=(tcpdump tshark iproute2 util-linux dnsmasq-base tmux openssl nftables)
+  # The web page's browser tests (capturectl serve) drive headless Chromium through chromedriver.
+  packages+=(chromium chromium-driver)
+fi
 # bench/capture-perf.sh also needs /usr/bin/time (dumpcap and capinfos come with tshark).
 [[ "${BENCH_EXTRAS:-0}" == 1 ]] && packages+=(time)
 missing=()

@@ -95,7 +95,7 @@ up() {
     port_open "$port" && die "port $port is already in use"
   done
   # Build once (and install native dependencies) before starting agents in parallel; a given CAPTURE_AGENT is used as is.
-  [[ -n "${CAPTURE_AGENT:-}" ]] || "$root/deploy/bootstrap.sh" >&2
+  [[ -n "${CAPTURE_AGENT:-}" ]] || "$root/deploy/bootstrap.sh" --for-tests >&2
   trap 'trap - ERR INT TERM; log "up failed: cleaning up"; down; exit 1' ERR INT TERM
   mkdir -p "$lab_dir"
   if [[ "$mode" == tls ]]; then

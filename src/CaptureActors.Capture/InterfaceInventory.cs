@@ -46,7 +46,7 @@ internal static class InterfaceInventory
     {
         if (name == "any")
         {
-            return new InterfaceInfo(name, true, [], null, "LINUX_SLL", pcap is not null,
+            return new InterfaceInfo(name, true, [], null, "LINUX_SLL2", pcap is not null, // what a capture on it writes (LibPcapCaptureEngine)
                 pcap?.Description ?? "Pseudo-device that captures on all interfaces");
         }
 

@@ -1,3 +1,4 @@
+using CaptureActors.Pcap;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
@@ -106,6 +107,20 @@ public sealed class LibPcapCaptureEngine : ICaptureEngine
         }
     }
 
+    /// <summary>
+    /// A cooked handle (<c>any</c>) writes LINUX_SLL2 where libpcap offers it, so the file keeps each packet's interface
+    /// and direction (tcpdump -r prints <c>lo In</c>); LINUX_SLL v1 loses the interface. A refusal keeps v1.
+    /// </summary>
+    private static void PreferLinuxSll2(LibPcapLiveDevice device)
+    {
+        IntPtr handle = device.Handle.DangerousGetHandle();
+        if (LibPcapNative.DataLink(handle) == PcapFormat.LinkTypeLinuxSll && LibPcapNative.DataLinks(handle).Contains(PcapFormat.LinkTypeLinuxSll2))
+        {
+            // A refusal leaves the handle on LINUX_SLL; the file's header follows pcap_datalink either way.
+            _ = LibPcapNative.SetDataLink(handle, PcapFormat.LinkTypeLinuxSll2);
+        }
+    }
+
     private static void OpenDevice(LibPcapLiveDevice device, InterfaceCaptureRequest request)
     {
         try
@@ -130,6 +145,8 @@ public sealed class LibPcapCaptureEngine : ICaptureEngine
             throw new CaptureStartException(error, $"cannot open {request.Interface}: {e.Message}{hint}", e);
         }
 
+        // Before the filter: libpcap compiles it for the handle's link type.
+        PreferLinuxSll2(device);
         if (!string.IsNullOrWhiteSpace(request.Filter))
         {
             try

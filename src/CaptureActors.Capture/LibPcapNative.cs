@@ -56,6 +56,15 @@ internal static unsafe partial class LibPcapNative
     [LibraryImport(Library, EntryPoint = "pcap_datalink")]
     public static partial int DataLink(IntPtr pcap);
 
+    [LibraryImport(Library, EntryPoint = "pcap_list_datalinks")]
+    public static partial int ListDataLinks(IntPtr pcap, out int* linkTypes);
+
+    [LibraryImport(Library, EntryPoint = "pcap_free_datalinks")]
+    public static partial void FreeDataLinks(int* linkTypes);
+
+    [LibraryImport(Library, EntryPoint = "pcap_set_datalink")]
+    public static partial int SetDataLink(IntPtr pcap, int linkType);
+
     [LibraryImport(Library, EntryPoint = "pcap_datalink_val_to_name")]
     public static partial IntPtr DataLinkName(int linkType);
 
@@ -115,4 +124,23 @@ internal static unsafe partial class LibPcapNative
     public static string ErrorText(IntPtr pcap) => Marshal.PtrToStringUTF8(GetError(pcap)) ?? "unknown libpcap error";
 
     public static string? LinkTypeName(int linkType) => Marshal.PtrToStringUTF8(DataLinkName(linkType));
+
+    /// <summary>The link types libpcap offers on an opened handle (empty when it cannot list them).</summary>
+    public static IReadOnlyList<int> DataLinks(IntPtr pcap)
+    {
+        int count = ListDataLinks(pcap, out int* list);
+        if (count <= 0 || list is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            return new ReadOnlySpan<int>(list, count).ToArray();
+        }
+        finally
+        {
+            FreeDataLinks(list);
+        }
+    }
 }

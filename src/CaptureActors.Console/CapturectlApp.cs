@@ -71,6 +71,9 @@ public static class CapturectlApp
         runtime.Globals.AddTo(root);
 
         var packetCapture = new Command("packetcapture", "Capture packets to pcap files, and manage the files");
+        // The appliance's 6.x users type tcpdump (its shell names the capture menu diagnostic > network > tcpdump): the
+        // same commands under that name, not a hint to retype.
+        packetCapture.Aliases.Add("tcpdump");
         packetCapture.Subcommands.Add(PacketCaptureStartCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureStopCommand.Create(runtime));
         packetCapture.Subcommands.Add(PacketCaptureStatusCommand.Create(runtime));

@@ -22,8 +22,11 @@ public static class PcapFormat
     /// <summary>DLT_EN10MB, Ethernet.</summary>
     public const int LinkTypeEthernet = 1;
 
-    /// <summary>DLT_LINUX_SLL, Linux "cooked" capture (the <c>any</c> device).</summary>
+    /// <summary>DLT_LINUX_SLL, Linux "cooked" capture v1 (the <c>any</c> device where libpcap offers no LINUX_SLL2).</summary>
     public const int LinkTypeLinuxSll = 113;
+
+    /// <summary>LINKTYPE_LINUX_SLL2: the cooked header with interface index and direction (what the <c>any</c> device writes now, as tcpdump 4.99 does).</summary>
+    public const int LinkTypeLinuxSll2 = 276;
 
     /// <summary>Converts a record timestamp to a point in time.</summary>
     public static DateTimeOffset ToDateTimeOffset(long seconds, long fractionNanoseconds) =>

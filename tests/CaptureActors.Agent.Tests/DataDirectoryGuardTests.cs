@@ -72,7 +72,7 @@ public sealed class DataDirectoryGuardTests : IDisposable
         File.WriteAllText(file, "x");
 
         var e = Assert.Throws<UnsafeDataDirectoryException>(() => DataDirectoryGuard.Prepare(file));
-        Assert.Equal($"data directory {file} is a file, not a directory", e.Message);
+        Assert.Equal($"data directory {file} is a file, not a directory: --data-dir names a directory (created when missing)", e.Message);
     }
 
     [Fact]

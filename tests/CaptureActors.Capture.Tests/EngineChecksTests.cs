@@ -35,7 +35,7 @@ public sealed class EngineChecksTests
         Assert.Equal(65536, lo.Mtu);
         Assert.Contains("127.0.0.1/8", lo.Addresses);
         InterfaceInfo any = Assert.Single(interfaces, i => i.Name == "any");
-        Assert.Equal("LINUX_SLL", any.LinkType);
+        Assert.Equal("LINUX_SLL2", any.LinkType);
     }
 
     [Fact]

@@ -200,7 +200,7 @@ public sealed class LibPcapCaptureTests : IDisposable
         InterfaceCaptureResult result = await LiveCapture.StopAndWait(capture);
 
         PcapFileSummary summary = PcapFileReader.Summarize(Assert.Single(result.Segments).Path);
-        Assert.Equal(PcapFormat.LinkTypeLinuxSll, summary.LinkType);
+        Assert.Equal(PcapFormat.LinkTypeLinuxSll2, summary.LinkType);
         Assert.True(summary.Packets >= 3);
     }
 }

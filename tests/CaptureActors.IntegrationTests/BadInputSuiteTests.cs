@@ -77,7 +77,7 @@ public sealed class BadInputSuiteTests(AgentUnderTest agent) : IClassFixture<Age
         ["node without address"] = (["packetcapture", "status", "--node", "bad"], 2, "--node: 'bad' is not a node: expected NAME=HOST:PORT"),
         ["node port out of range"] = (["packetcapture", "status", "--node", "a=127.0.0.1:99999"], 2, "port 99999 is out of range 1 to 65535"),
         ["node broken IPv6"] = (["packetcapture", "status", "--node", "a=[::1"], 2, "'a=[::1' is not a node"),
-        ["node unreachable"] = (["packetcapture", "status", "--node", "gone=127.0.0.1:1"], 1, "node 'gone' (127.0.0.1:1) is unreachable: no agent answered within 5 s"),
+        ["node unreachable"] = (["packetcapture", "status", "--node", "gone=127.0.0.1:1"], 1, "node 'gone' (127.0.0.1:1) is unreachable: connection refused (nothing listens on port 1 of 127.0.0.1: is its agent running, with --listen on that port?)"),
         ["on unknown node"] = (["packetcapture", "status", "--on", "nosuch"], 2, $"unknown node 'nosuch': known nodes are {Node}"),
         ["unknown option"] = (["packetcapture", "status", "--frobnicate"], 2, "Unrecognized command or argument '--frobnicate'"),
         ["unknown command"] = (["packetcapture", "frobnicate"], 2, "Unrecognized command or argument 'frobnicate'"),

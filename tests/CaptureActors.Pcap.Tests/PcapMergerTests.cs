@@ -245,6 +245,30 @@ public sealed class PcapMergerTests : IDisposable
         Assert.Contains("link type 113", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_linux_sll2_capture_of_the_any_device_merges_with_its_interface_index_and_direction()
+    {
+        // LINUX_SLL2 header (20 bytes): protocol, reserved, ifindex, ARPHRD, packet type, address length, address; then IPv4.
+        byte[] ethernet = Frames.Udp(10, 40404);
+        byte[] frame = new byte[20 + ethernet.Length - 14];
+        frame[0] = 0x08; // protocol 0x0800, IPv4
+        frame[7] = 7; // ifindex 7
+        frame[9] = 1; // ARPHRD_ETHER
+        frame[10] = 4; // PACKET_OUTGOING
+        frame[11] = 6; // address length
+        ethernet.AsSpan(14).CopyTo(frame.AsSpan(20));
+        string input = _dir.File("any.pcap");
+        using (PcapFileWriter writer = PcapFileWriter.Create(input, PcapFormat.LinkTypeLinuxSll2, 65535))
+        {
+            writer.Write(Base, 1, frame, frame.Length);
+        }
+
+        string output = _dir.File("any.pcapng");
+        PcapMerger.Merge([new MergeSource("n", "any", [input], TimeSpan.Zero)], output);
+
+        Assert.Equal(["n:any\t7\t4\t40404"], PcapNgWriterTests.ToolFields(output, "frame.interface_name", "sll.ifindex", "sll.pkttype", "udp.dstport"));
+    }
+
     /// <summary>µs after <see cref="Base"/> as (seconds, microseconds).</summary>
     private static (long Seconds, int Micros) Micros(long microsAfterBase) =>
         (Base + Math.DivRem(microsAfterBase, 1_000_000, out long rem) - (rem < 0 ? 1 : 0), (int)(rem < 0 ? rem + 1_000_000 : rem));

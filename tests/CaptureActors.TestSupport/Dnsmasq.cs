@@ -8,7 +8,7 @@ namespace CaptureActors.TestSupport;
 /// <summary>
 /// A dnsmasq the test runs itself: on 127.0.0.1 only, a random free high port, no upstream (<c>--no-resolv</c>), no
 /// hosts file, no system configuration, its own pid file; authoritative for <c>.test</c> (unknown names get NXDOMAIN).
-/// Killed on Dispose. Needs the Debian package dnsmasq-base (deploy/bootstrap.sh).
+/// Killed on Dispose. Needs the Debian package dnsmasq-base (deploy/bootstrap.sh --for-tests).
 /// </summary>
 public sealed class Dnsmasq : IDisposable
 {
@@ -48,7 +48,7 @@ public sealed class Dnsmasq : IDisposable
     {
         if (!File.Exists(Binary))
         {
-            throw new InvalidOperationException($"{Binary} is missing: install the Debian package dnsmasq-base (deploy/bootstrap.sh)");
+            throw new InvalidOperationException($"{Binary} is missing: install the Debian package dnsmasq-base (deploy/bootstrap.sh --for-tests)");
         }
 
         var failures = new List<string>();

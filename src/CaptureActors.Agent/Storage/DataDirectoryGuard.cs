@@ -45,11 +45,7 @@ public static partial class DataDirectoryGuard
         {
             try
             {
-                if (File.Exists(directory))
-                {
-                    throw new UnsafeDataDirectoryException($"data directory {directory} is a file, not a directory");
-                }
-
+                RefuseFile(directory);
                 Directory.CreateDirectory(directory, DirectoryMode);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -79,12 +75,39 @@ public static partial class DataDirectoryGuard
             return warnings;
         }
 
-        foreach (string directory in new[] { dataDirectory, Path.Combine(dataDirectory, "captures") }.Where(Directory.Exists))
+        foreach (string directory in new[] { dataDirectory, Path.Combine(dataDirectory, "captures") })
         {
-            CheckMode(directory, warnings);
+            RefuseFile(directory);
+            if (Directory.Exists(directory))
+            {
+                CheckMode(directory, warnings);
+            }
         }
 
         return warnings;
+    }
+
+    /// <summary>
+    /// Refuses a data directory that is a file, or lies below one: it could never hold captures, and a listing of it would
+    /// say "no capture files" as if the directory were merely empty.
+    /// </summary>
+    /// <exception cref="UnsafeDataDirectoryException">The path, or the nearest part of it that exists, is not a directory.</exception>
+    private static void RefuseFile(string directory)
+    {
+        for (string? path = Path.GetFullPath(directory); path is not null; path = Path.GetDirectoryName(path))
+        {
+            if (Directory.Exists(path))
+            {
+                return;
+            }
+
+            if (File.Exists(path))
+            {
+                string where = path == Path.GetFullPath(directory) ? "is a file" : $"lies below the file {path}";
+                throw new UnsafeDataDirectoryException(
+                    $"data directory {directory} {where}, not a directory: --data-dir names a directory (created when missing)");
+            }
+        }
     }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

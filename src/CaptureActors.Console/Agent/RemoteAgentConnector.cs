@@ -25,7 +25,7 @@ public sealed class RemoteAgentConnector : IAgentConnector
         catch (NodeUnreachableException e)
         {
             await host.DisposeAsync().ConfigureAwait(false);
-            throw new CapturectlFailure(e.Message, e.TlsRefused ? Protocol.ErrorCode.Refused : Protocol.ErrorCode.Timeout);
+            throw new CapturectlFailure(e.Message, e.TlsRefused || e.IsConnectionRefused ? Protocol.ErrorCode.Refused : Protocol.ErrorCode.Timeout);
         }
     }
 }

@@ -199,16 +199,20 @@ public sealed class AttachedCapture(CommandContext context, TimeSpan pollInterva
         return ExitCodes.Done;
     }
 
-    /// <summary>Full paths of the files this capture left (data-dir/captures/NAME).</summary>
+    /// <summary>
+    /// Full paths of the files this capture left (data-dir/captures/NAME); on a remote agent the node's name and its own
+    /// path (<c>NODE:/its/data-dir/captures/NAME</c>, from its <see cref="AgentIdentity"/>), not this console's data directory.
+    /// </summary>
     private async Task<IReadOnlyList<string>> CaptureFilesAsync(CaptureStatus final)
     {
+        var directory = await CaptureDirectoryAsync().ConfigureAwait(false);
         try
         {
             var listing = await context.Client.ListFilesAsync(CancellationToken.None).ConfigureAwait(false);
             var names = listing.Files.Where(f => f.CaptureId == final.CaptureId).Select(f => f.Name).ToList();
             if (names.Count > 0)
             {
-                return names.Select(n => Path.Combine(context.CaptureDirectory, n)).ToList();
+                return names.Select(n => directory + Path.DirectorySeparatorChar + n).ToList();
             }
         }
         catch (CapturectlFailure)
@@ -219,7 +223,27 @@ public sealed class AttachedCapture(CommandContext context, TimeSpan pollInterva
         return final.Interfaces
             .Select(i => i.CurrentFile)
             .OfType<string>()
-            .Select(f => Path.IsPathRooted(f) ? f : Path.Combine(context.CaptureDirectory, f))
+            .Select(f => directory + Path.DirectorySeparatorChar + Path.GetFileName(f))
             .ToList();
+    }
+
+    /// <summary>The capture directory as the user can find it: local, or <c>NODE:PATH</c> on the remote agent's host.</summary>
+    private async Task<string> CaptureDirectoryAsync()
+    {
+        if (!context.Target.IsRemote)
+        {
+            return context.CaptureDirectory;
+        }
+
+        try
+        {
+            var identity = await context.Client.RequestAsync<AgentIdentity>(IdentifyAgent.Instance, CancellationToken.None).ConfigureAwait(false);
+            return $"{identity.Node}:{Path.Combine(identity.DataDirectory, "captures")}";
+        }
+        catch (CapturectlFailure)
+        {
+            // The agent did not say where its data lives: name the node and the directory relative to its data directory.
+            return $"{context.Client.NodeName}:captures";
+        }
     }
 }

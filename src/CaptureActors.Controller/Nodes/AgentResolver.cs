@@ -23,6 +23,12 @@ public static class AgentResolver
         }
         catch (Exception e) when (e is ActorNotFoundException or TaskCanceledException)
         {
+            // The kernel refused the connection: nothing listens on that port.
+            if (await AgentConnectProbe.IsRefusedAsync(node).ConfigureAwait(false))
+            {
+                throw NodeUnreachableException.ConnectionRefused(node);
+            }
+
             // When TLS is why (one side plain, a certificate of another CA), say so instead of "unreachable".
             var tls = await AgentTlsProbe.DiagnoseAsync(node, MutualTlsSetup.Of(system)).ConfigureAwait(false);
             throw tls is null ? new NodeUnreachableException(node, wait) : new NodeUnreachableException(node, tls);
@@ -30,7 +36,7 @@ public static class AgentResolver
     }
 }
 
-/// <summary>A node's agent did not answer, or refused this side (<see cref="TlsRefused"/>).</summary>
+/// <summary>A node's agent did not answer, refused this side (<see cref="TlsRefused"/>), or nothing listens on its port (<see cref="IsConnectionRefused"/>).</summary>
 public sealed class NodeUnreachableException : Exception
 {
     public NodeUnreachableException(NodeAddress node, TimeSpan waited)
@@ -47,7 +53,27 @@ public sealed class NodeUnreachableException : Exception
         TlsRefused = true;
     }
 
+    private NodeUnreachableException(NodeAddress node, string message, bool connectionRefused)
+        : base(message)
+    {
+        Node = node;
+        IsConnectionRefused = connectionRefused;
+    }
+
+    /// <summary>Connecting to the node's port was refused by its kernel: no agent listens there.</summary>
+    public static NodeUnreachableException ConnectionRefused(NodeAddress node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return new(
+            node,
+            $"node '{node.Name}' ({node.Endpoint}) is unreachable: connection refused (nothing listens on port {node.Port} of {node.Host}: is its agent running, with --listen on that port?)",
+            connectionRefused: true);
+    }
+
     public NodeAddress Node { get; }
 
     public bool TlsRefused { get; }
+
+    /// <summary>The kernel refused the TCP connection (see <see cref="ConnectionRefused"/>).</summary>
+    public bool IsConnectionRefused { get; }
 }

@@ -7,7 +7,7 @@ namespace CaptureActors.IntegrationTests.Web;
 
 /// <summary>
 /// Headless Chromium from Debian (<c>/usr/bin/chromium</c>) driven through Debian's <c>/usr/bin/chromedriver</c> (both
-/// installed by deploy/bootstrap.sh; nothing is downloaded), with its own profile and download directory, removed on dispose.
+/// installed by deploy/bootstrap.sh --for-tests; nothing is downloaded), with its own profile and download directory, removed on dispose.
 /// </summary>
 public sealed class BrowserSession : IDisposable
 {
@@ -25,7 +25,7 @@ public sealed class BrowserSession : IDisposable
         {
             if (!File.Exists(path))
             {
-                throw new InvalidOperationException($"{path} is missing: run deploy/bootstrap.sh (it installs Debian's chromium and chromium-driver)");
+                throw new InvalidOperationException($"{path} is missing: run deploy/bootstrap.sh --for-tests (it installs Debian's chromium and chromium-driver)");
             }
         }
 
