@@ -18,6 +18,8 @@ log() { printf 'bootstrap: %s\n' "$*" >&2; }
 # bound to port 53) for the tests' own DNS server on a random loopback port (smtpping's MX lookups). tmux: the tests
 # drive `capturectl shell` in a pseudo-terminal.
 packages=(libpcap0.8 tcpdump tshark iproute2 util-linux dnsmasq-base tmux openssl nftables)
+# iputils-ping: the test comparing capturectl ping's round trips with iputils' on loopback.
+packages+=(iputils-ping)
 # The web page's browser tests (capturectl serve) drive headless Chromium through chromedriver.
 packages+=(chromium chromium-driver)
 # bench/capture-perf.sh also needs /usr/bin/time (dumpcap and capinfos come with tshark).

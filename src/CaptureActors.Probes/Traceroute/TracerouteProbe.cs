@@ -81,7 +81,6 @@ public static class TracerouteProbe
     {
         var count = command.ProbesPerHop;
         var answers = new TracerouteAnswer?[count];
-        var sentAt = new long[count];
         bool? stop = null;
         var cancelled = false;
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -91,7 +90,6 @@ public static class TracerouteProbe
         socket.SetTimeToLive(ttl);
         for (var i = 0; i < count; i++)
         {
-            sentAt[i] = IcmpSocket.Now();
             if (await socket.SendEchoAsync((ushort)(firstSequence + i), Protocol.Traceroute.PayloadSize, CancellationToken.None).ConfigureAwait(false) is { } refusal)
             {
                 answers[i] = new TracerouteAnswer("", null, $"!<{refusal}>");
@@ -111,7 +109,7 @@ public static class TracerouteProbe
                     continue; // an earlier hop's late answer, or a duplicate
                 }
 
-                var milliseconds = IcmpSocket.Milliseconds(sentAt[index], received.ReceivedAt);
+                var milliseconds = IcmpSocket.Milliseconds(socket.SentAt(received.Answer.Sequence), received.ReceivedAt);
                 answers[index] = new TracerouteAnswer(received.From.ToString(), milliseconds, received.Answer.Flag);
                 stop = received.Answer.Kind switch
                 {
