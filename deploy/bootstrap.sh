@@ -30,6 +30,8 @@ if ((for_tests)); then
   # loopback port (smtpping's MX lookups). tmux: the tests drive `capturectl shell` in a pseudo-terminal. openssl: the
   # dev certificates (deploy/tls/make-dev-certs.sh). nftables: partitions in the tests.
   packages+=(tcpdump tshark iproute2 util-linux dnsmasq-base tmux openssl nftables)
+  # iputils-ping: the test comparing capturectl ping's round trips with iputils' on loopback.
+  packages+=(iputils-ping)
   # The web page's browser tests (capturectl serve) drive headless Chromium through chromedriver.
   packages+=(chromium chromium-driver)
 fi

@@ -49,7 +49,7 @@ public sealed class ProbeCatalog
         Add<RemoveVlan>((command, context) => EtherconfigProbes.RemoveVlanAsync(interfaces, command, context), _ => ToolCeiling);
 
         Add<PingHost>((command, context) => PingProbe.RunAsync(environment, command, context), PingProbe.Ceiling);
-        Add<Protocol.Traceroute>((command, context) => TracerouteProbe.RunAsync(environment, command, context), TracerouteProbe.Ceiling);
+        Add<Protocol.Traceroute>((command, context) => TracerouteProbe.RunAsync(environment, Resolver, command, context), TracerouteProbe.Ceiling);
     }
 
     public ProbeEnvironment Environment { get; }

@@ -49,5 +49,8 @@ public sealed class IcmpRenderingTests
 
         Assert.Equal(" 3  198.18.0.1  0.123 ms  0.101 ms  *  198.18.0.5  1.500 ms !H", TracerouteRenderer.Hop(hop));
         Assert.Equal("12  *  *", TracerouteRenderer.Hop(new TracerouteHop(12, [new TracerouteAnswer("", null, ""), new TracerouteAnswer("", null, "")])));
+        Assert.Equal(
+            " 1  router.test (198.18.0.1)  0.123 ms  *  198.18.0.5 (198.18.0.5)  1.500 ms",
+            TracerouteRenderer.Hop(new TracerouteHop(1, [new TracerouteAnswer("198.18.0.1", 0.123, "", "router.test"), new TracerouteAnswer("", null, ""), new TracerouteAnswer("198.18.0.5", 1.5, "", "198.18.0.5")])));
     }
 }

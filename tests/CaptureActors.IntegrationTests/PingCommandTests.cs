@@ -133,13 +133,53 @@ public sealed class PingCommandTests : IDisposable
             ? (lab.RouterUplinkAddress6.ToString(), lab.TargetAddress6.ToString())
             : (lab.RouterUplinkAddress.ToString(), lab.TargetAddress.ToString());
 
-        var result = _ctl.Run(command, target, "-q", "2");
+        var result = _ctl.Run(command, target, "-q", "2", "-n");
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Equal(
             [$"{command} to {target} ({target}), 30 hops max, {(ipv6 ? 80 : 60)} byte packets", $" 1  {router}  X ms  X ms", $" 2  {target}  X ms  X ms"],
             result.StandardOutput.TrimEnd('\n').Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\d+\.\d{3} ms", "X ms")));
     }
+
+    [PrivilegedTheory]
+    [InlineData("traceroute")]
+    [InlineData("traceroute6")]
+    public void Traceroute_names_the_hops_from_the_dns_servers_PTR_records_and_minus_n_shows_numbers(string command)
+    {
+        using var lab = new RoutedLab();
+        var ipv6 = command == "traceroute6";
+        var (router, target) = ipv6 ? (lab.RouterUplinkAddress6, lab.TargetAddress6) : (lab.RouterUplinkAddress, lab.TargetAddress);
+        // The router has a name; the target has none and is named by its address, as traceroute prints it.
+        using var dns = Dnsmasq.Start($"--ptr-record={ArpaName(router)},router.lab.test");
+
+        var named = _ctl.Run(command, target.ToString(), "-q", "1", "--dns-server", dns.Server);
+        var numeric = _ctl.Run(command, target.ToString(), "-q", "1", "-n", "--dns-server", dns.Server);
+
+        Assert.True(named.ExitCode == 0, named.StandardOutput + named.StandardError);
+        Assert.Equal(
+            [$"1  router.lab.test ({router})  X ms", $"2  {target} ({target})  X ms"],
+            named.Lines.Skip(1).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\d+\.\d{3} ms", "X ms")));
+        Assert.True(numeric.ExitCode == 0, numeric.StandardOutput + numeric.StandardError);
+        Assert.Equal(
+            [$"1  {router}  X ms", $"2  {target}  X ms"],
+            numeric.Lines.Skip(1).Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"\d+\.\d{3} ms", "X ms")));
+        Assert.Contains($"query[PTR] {ArpaName(router)}", dns.Log);
+    }
+
+    [Fact]
+    public void A_traceroute_dns_server_that_is_not_an_address_is_a_usage_error()
+    {
+        var result = _ctl.Run("traceroute", "198.18.0.2", "--dns-server", "300.1.1.1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--dns-server: DNS server '300.1.1.1' is not an IP address", result.StandardError);
+    }
+
+    /// <summary>The PTR name of <paramref name="address"/> (<c>2.0.18.198.in-addr.arpa</c>, nibbles under <c>ip6.arpa</c>).</summary>
+    private static string ArpaName(System.Net.IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? string.Join('.', Convert.ToHexStringLower(address.GetAddressBytes()).Reverse()) + ".ip6.arpa"
+            : string.Join('.', address.GetAddressBytes().Reverse()) + ".in-addr.arpa";
 
     [PrivilegedFact]
     public void Traceroute_to_a_silent_target_prints_stars_and_ends_within_its_bound()
@@ -148,7 +188,7 @@ public sealed class PingCommandTests : IDisposable
         lab.SilenceTarget();
         var clock = Stopwatch.StartNew();
 
-        var result = _ctl.Run("traceroute", lab.TargetAddress.ToString(), "-m", "3", "-w", "1");
+        var result = _ctl.Run("traceroute", lab.TargetAddress.ToString(), "-m", "3", "-w", "1", "-n");
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         var lines = result.Lines;
@@ -240,7 +280,7 @@ public sealed class PingCommandTests : IDisposable
         var (router, target) = (lab.RouterUplinkAddress.ToString(), lab.TargetAddress.ToString());
         _cluster.Start(2);
 
-        var result = _cluster.Ctl("traceroute", target, "-q", "1", "--all");
+        var result = _cluster.Ctl("traceroute", target, "-q", "1", "-n", "--all");
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         foreach (var node in new[] { AgentCluster.Node(0), AgentCluster.Node(1) })

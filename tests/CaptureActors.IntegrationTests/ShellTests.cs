@@ -160,7 +160,7 @@ public sealed class ShellTests : IDisposable
         shell.ExpectLastLine(l => l == Prompt.TrimEnd());
         Assert.Single(screen.Split('\n'), l => l.Trim() == "Press Ctrl-C to stop.");
 
-        shell.Line("traceroute 127.0.0.1");
+        shell.Line("traceroute -n 127.0.0.1");
         shell.Expect(" 1  127.0.0.1 ");
         shell.ExpectLastLine(l => l == Prompt.TrimEnd());
     }

@@ -4,7 +4,10 @@ using CaptureActors.Protocol;
 
 namespace CaptureActors.Console.Rendering;
 
-/// <summary><c>traceroute</c>'s lines (numeric, as <c>traceroute -n</c>): <c> 1  198.18.0.2  0.123 ms  0.101 ms  0.099 ms</c>.</summary>
+/// <summary>
+/// <c>traceroute</c>'s lines: <c> 1  router.lab (198.18.0.2)  0.123 ms  0.101 ms  0.099 ms</c>, or with <c>-n</c>
+/// <c> 1  198.18.0.2  0.123 ms …</c>.
+/// </summary>
 public static class TracerouteRenderer
 {
     /// <summary><c>traceroute to host (addr), 30 hops max, 60 byte packets</c>.</summary>
@@ -30,7 +33,7 @@ public static class TracerouteRenderer
 
             if (answer.From != last)
             {
-                line.Append(CultureInfo.InvariantCulture, $"  {answer.From}");
+                line.Append(answer.Name.Length > 0 ? $"  {answer.Name} ({answer.From})" : $"  {answer.From}");
                 last = answer.From;
             }
 

@@ -16,7 +16,7 @@ public enum IcmpAnswerKind
 /// An answer to one of our echo requests: an echo reply, or an ICMP error quoting our request.
 /// </summary>
 /// <param name="Bytes">ICMP bytes of the answer (header and data).</param>
-/// <param name="Ttl">The answer's IPv4 TTL; null for IPv6 (a raw ICMPv6 socket does not see the IPv6 header).</param>
+/// <param name="Ttl">The answer's IPv4 TTL; null for IPv6 (a raw ICMPv6 socket does not see the IPv6 header: <see cref="IcmpSocket"/> adds the hop limit from IPV6_HOPLIMIT).</param>
 /// <param name="Flag">For <see cref="IcmpAnswerKind.Unreachable"/>, traceroute's annotation (<c>!H</c>, <c>!N</c> …).</param>
 /// <param name="Detail">For errors, ping's words (<c>Destination Host Unreachable</c>, <c>Time to live exceeded</c>).</param>
 public sealed record IcmpAnswer(IcmpAnswerKind Kind, ushort Identifier, ushort Sequence, int Bytes, int? Ttl, string Flag, string Detail);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using CaptureActors.Protocol;
 
 namespace CaptureActors.Probes.Ping;
@@ -17,25 +16,42 @@ public sealed record ReceivedAnswer(IcmpAnswer Answer, IPAddress From, long Rece
 /// Needs root or CAP_NET_RAW; without it opening fails with <see cref="ErrorCode.PermissionDenied"/>.
 /// </summary>
 /// <remarks>
-/// Round trips use the kernel's receive time of each answer (SO_TIMESTAMP, read back with the SIOCGSTAMP ioctl),
-/// as iputils does, so they do not include the wake-up of the awaiting task (0.1–2 ms here, tens of ms on a
-/// first, not yet compiled call). Without it they fall back to the time the answer was read.
+/// Round trips run from the kernel's transmit time stamp of each request (SO_TIMESTAMPING with TX_SOFTWARE, read
+/// from the socket's error queue and matched by its OPT_ID key) to the kernel's receive time stamp of its answer
+/// (SCM_TIMESTAMPING, read with recvmsg), so neither the send path nor the wake-up of the awaiting task (0.1–2 ms
+/// here, tens of ms on a first, not yet compiled call) is counted. Without a transmit stamp the time just before the
+/// send is used (as iputils does); without a receive stamp, the time the answer was read.
 /// </remarks>
-public sealed partial class IcmpSocket : IDisposable
+public sealed class IcmpSocket : IDisposable
 {
     private const int ReceiveBufferBytes = 65_536 + 128;
-    private const int SoTimestamp = 29;
-    private const uint SiocGStamp = 0x8906;
+
+    /// <summary>
+    /// A socket that asks for receive stamps for as long as the process lives. The kernel turns its receive stamping
+    /// on when the first such socket appears and off after the last one closes, and turning it on is deferred to a
+    /// work queue: a ping opened just then had its first reply stamped when it was read (measured in the shell: a
+    /// second ping's first reply 2.1 ms instead of 0.03). With this one always open, stamping stays on.
+    /// </summary>
+    private static readonly Lazy<Socket?> KeepStampingOn = new(OpenStampingKeeper);
+
+    /// <summary>The most requests whose send times are kept (one per 16-bit sequence number).</summary>
+    private const int MaxSent = 65_536;
 
     private readonly Socket _socket;
     private readonly IPEndPoint _target;
     private readonly byte[] _buffer = new byte[ReceiveBufferBytes];
+    private readonly byte[] _errorBuffer = new byte[256];
+    private readonly bool _transmitStamps;
+    private readonly Dictionary<ushort, Sent> _sent = [];
+    private readonly Dictionary<uint, long> _transmitted = [];
+    private uint _nextKey;
 
-    private IcmpSocket(Socket socket, IPAddress target, ushort identifier)
+    private IcmpSocket(Socket socket, IPAddress target, ushort identifier, bool transmitStamps)
     {
         _socket = socket;
         _target = new IPEndPoint(target, 0);
         Identifier = identifier;
+        _transmitStamps = transmitStamps;
     }
 
     public ushort Identifier { get; }
@@ -48,6 +64,7 @@ public sealed partial class IcmpSocket : IDisposable
     public static IcmpSocket Open(IPAddress target, string tool)
     {
         var family = target.AddressFamily;
+        _ = KeepStampingOn.Value;
         Socket socket;
         try
         {
@@ -65,19 +82,23 @@ public sealed partial class IcmpSocket : IDisposable
         {
             var identifier = (ushort)Random.Shared.Next(1, ushort.MaxValue);
             IcmpSocketFilter.Attach(socket, identifier);
-            try
+            var transmitStamps = TrySetOption(socket, SocketMessage.SolSocket, SocketMessage.SoTimestamping, SocketMessage.TimestampingFlags);
+            if (!transmitStamps)
             {
-                socket.SetSocketOption(SocketOptionLevel.Socket, (SocketOptionName)SoTimestamp, true);
+                // No transmit stamps: at least the kernel's receive times (SCM_TIMESTAMPNS).
+                TrySetOption(socket, SocketMessage.SolSocket, SocketMessage.SoTimestampNs, 1);
             }
-            catch (SocketException)
+
+            if (family == AddressFamily.InterNetworkV6)
             {
-                // No kernel receive times: round trips are measured when answers are read.
+                // A raw ICMPv6 socket does not see the IPv6 header: the hop limit comes as ancillary data.
+                TrySetOption(socket, SocketMessage.SolIpv6, SocketMessage.Ipv6RecvHopLimit, 1);
             }
 
             // .NET receives only on a bound socket (or one that has sent); the wildcard address restricts nothing.
             socket.Bind(new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0));
             WarmUp(family, target);
-            return new IcmpSocket(socket, target, identifier);
+            return new IcmpSocket(socket, target, identifier, transmitStamps);
         }
         catch
         {
@@ -97,20 +118,46 @@ public sealed partial class IcmpSocket : IDisposable
 
     /// <summary>
     /// Sends an echo request. Returns null when sent, or the kernel's refusal (e.g. <c>Network is unreachable</c>),
-    /// which ping reports as an error for that sequence and traceroute as a failed probe.
+    /// which ping reports as an error for that sequence and traceroute as a failed probe. When it was sent is then
+    /// <see cref="SentAt"/>.
     /// </summary>
     public async Task<string?> SendEchoAsync(ushort sequence, int payloadSize, CancellationToken cancellationToken)
     {
         var packet = IcmpPacket.EchoRequest(Family, Identifier, sequence, payloadSize);
+        var before = Now();
         try
         {
             await _socket.SendToAsync(packet, SocketFlags.None, _target, cancellationToken).ConfigureAwait(false);
-            return null;
         }
         catch (SocketException e)
         {
             return e.Message;
         }
+
+        if (_sent.Count >= MaxSent)
+        {
+            _sent.Clear();
+        }
+
+        // The kernel numbers each datagram it stamps (SOF_TIMESTAMPING_OPT_ID), from 0, in the order they are sent.
+        _sent[sequence] = new Sent(before, _nextKey++);
+        DrainTransmitStamps();
+        return null;
+    }
+
+    /// <summary>
+    /// When the request with <paramref name="sequence"/> left: the kernel's transmit stamp when it came (it is
+    /// queued before the answer can arrive), else the time just before it was sent.
+    /// </summary>
+    public long SentAt(ushort sequence)
+    {
+        if (!_sent.Remove(sequence, out var sent))
+        {
+            return Now();
+        }
+
+        DrainTransmitStamps();
+        return _transmitted.Remove(sent.Key, out var stamp) && stamp >= sent.Before ? stamp : sent.Before;
     }
 
     /// <summary>
@@ -119,41 +166,81 @@ public sealed partial class IcmpSocket : IDisposable
     /// </summary>
     public async Task<ReceivedAnswer> ReceiveAsync(CancellationToken cancellationToken)
     {
-        EndPoint any = Family == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
         while (true)
         {
-            var received = await _socket.ReceiveFromAsync(_buffer, SocketFlags.None, any, cancellationToken).ConfigureAwait(false);
-            var at = KernelReceiveTime() ?? Now();
-            var answer = IcmpPacket.Parse(Family, _buffer.AsSpan(0, received.ReceivedBytes), Identifier, Target);
-            if (answer is not null)
+            // Peeking waits until a datagram is queued without taking it; recvmsg then reads it with its ancillary data.
+            await _socket.ReceiveAsync(_buffer, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+            while (SocketMessage.Receive(_socket.SafeHandle, _buffer, errorQueue: false) is { } message)
             {
-                return new ReceivedAnswer(answer, ((IPEndPoint)received.RemoteEndPoint).Address, at);
+                var answer = IcmpPacket.Parse(Family, _buffer.AsSpan(0, message.Length), Identifier, Target);
+                if (answer is not null && message.From is not null)
+                {
+                    if (answer.Ttl is null && message.HopLimit is { } hopLimit)
+                    {
+                        answer = answer with { Ttl = hopLimit };
+                    }
+
+                    return new ReceivedAnswer(answer, message.From, message.Stamp ?? Now());
+                }
             }
         }
     }
 
     public void Dispose() => _socket.Dispose();
 
-    /// <summary>When the kernel received the datagram just read (null when the socket has no such stamp).</summary>
-    private long? KernelReceiveTime()
+    private static Socket? OpenStampingKeeper()
     {
-        if (IoctlTimeval(_socket.Handle, SiocGStamp, out var stamp) != 0 || stamp.Seconds <= 0)
+        try
         {
-            return null;
+            var keeper = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            TrySetOption(keeper, SocketMessage.SolSocket, SocketMessage.SoTimestampNs, 1);
+            return keeper;
+        }
+        catch (SocketException)
+        {
+            return null; // round trips are still kernel-stamped, only a first one may then read late
+        }
+    }
+
+    /// <summary>setsockopt with Linux's own numbers (.NET's SetSocketOption refuses names it does not know).</summary>
+    private static bool TrySetOption(Socket socket, int level, int name, int value)
+    {
+        try
+        {
+            socket.SetRawSocketOption(level, name, BitConverter.GetBytes(value));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Takes the transmit stamps the kernel queued on the error queue (keeps at most one per kept request).</summary>
+    private void DrainTransmitStamps()
+    {
+        if (!_transmitStamps)
+        {
+            return;
         }
 
-        return DateTime.UnixEpoch.Ticks + (stamp.Seconds * TimeSpan.TicksPerSecond) + (stamp.Microseconds * TimeSpan.TicksPerMicrosecond);
+        while (SocketMessage.Receive(_socket.SafeHandle, _errorBuffer, errorQueue: true) is { } message)
+        {
+            if (message is { TimestampKey: { } key, Stamp: { } stamp })
+            {
+                if (_transmitted.Count >= MaxSent)
+                {
+                    _transmitted.Clear();
+                }
+
+                _transmitted[key] = stamp;
+            }
+        }
     }
 
-    [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
-    private static partial int IoctlTimeval(nint fd, nuint request, out Timeval value);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timeval
-    {
-        public long Seconds;
-        public long Microseconds;
-    }
+    /// <param name="Before">Wall-clock ticks just before the send.</param>
+    /// <param name="Key">The kernel's OPT_ID number of the datagram.</param>
+    private readonly record struct Sent(long Before, uint Key);
 
     /// <summary>Runs the packet code once before anything is timed, so the first round trip does not include its JIT.</summary>
     private static void WarmUp(AddressFamily family, IPAddress target)

@@ -146,11 +146,10 @@ public static class PingProbe
         private async Task SendAsync(long now, CancellationToken cancellation)
         {
             var sequence = ++_transmitted;
-            var sentAtWall = IcmpSocket.Now();
             var refusal = await socket.SendEchoAsync((ushort)sequence, command.PayloadSize, cancellation).ConfigureAwait(false);
             if (refusal is null)
             {
-                _outstanding[sequence] = new Outstanding(now, sentAtWall);
+                _outstanding[sequence] = new Outstanding(now);
             }
             else
             {
@@ -172,7 +171,7 @@ public static class PingProbe
         {
             var answer = received.Answer;
             var sequence = SequenceOf(answer.Sequence);
-            if (sequence is null || !_outstanding.Remove(sequence.Value, out var sentAt))
+            if (sequence is null || !_outstanding.Remove(sequence.Value))
             {
                 return; // late (already timed out), duplicate, or not ours
             }
@@ -180,7 +179,7 @@ public static class PingProbe
             var from = received.From.ToString();
             if (answer.Kind == IcmpAnswerKind.EchoReply)
             {
-                var milliseconds = IcmpSocket.Milliseconds(sentAt.SentAtWall, received.ReceivedAt);
+                var milliseconds = IcmpSocket.Milliseconds(socket.SentAt(answer.Sequence), received.ReceivedAt);
                 _roundTrips.Add(milliseconds);
                 context.Emit(new PingResponse(command.ProbeId, sequence.Value, PingOutcome.Reply, from, answer.Bytes, answer.Ttl, milliseconds, ""));
             }
@@ -206,9 +205,8 @@ public static class PingProbe
             return null;
         }
 
-        /// <param name="SentAt">Stopwatch time, for timeouts.</param>
-        /// <param name="SentAtWall">Wall-clock ticks, for the round trip against the kernel's receive stamp.</param>
-        private readonly record struct Outstanding(long SentAt, long SentAtWall);
+        /// <param name="SentAt">Stopwatch time, for timeouts (the round trip uses the socket's kernel stamps).</param>
+        private readonly record struct Outstanding(long SentAt);
 
         private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
     }

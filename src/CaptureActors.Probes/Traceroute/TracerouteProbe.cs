@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using CaptureActors.Probes.Dns;
 using CaptureActors.Probes.Ping;
 using CaptureActors.Protocol;
 
@@ -36,13 +37,20 @@ public static class TracerouteProbe
         {
             throw new ProbeException(ErrorCode.InvalidArgument, $"{tool}: wait {DurationText.Format(command.Wait)} is out of range: 0.1s to 10s");
         }
+
+        if (command.DnsServer is not null && !SmtpPingArguments.TryParseDnsServer(command.DnsServer, out _, out var dnsError))
+        {
+            throw new ProbeException(ErrorCode.InvalidArgument, $"{tool}: {dnsError}");
+        }
     }
 
     public static string ToolName(Protocol.Traceroute command) => command.Family == IcmpFamily.V6 ? "traceroute6" : "traceroute";
 
-    public static async Task<IProbeResult> RunAsync(ProbeEnvironment environment, Protocol.Traceroute command, ProbeContext context)
+    /// <param name="resolver">The node's resolver, for the hops' names (not asked with <see cref="Protocol.Traceroute.Numeric"/>).</param>
+    public static async Task<IProbeResult> RunAsync(ProbeEnvironment environment, NodeResolver resolver, Protocol.Traceroute command, ProbeContext context)
     {
         Validate(command);
+        var names = command.Numeric ? null : new HopNames(resolver, command.DnsServer);
         var cancellation = context.CancellationToken;
         var address = await HostResolver.ResolveAsync(environment, command.Host, command.Family, ToolName(command), cancellation).ConfigureAwait(false);
         using var socket = IcmpSocket.Open(address, ToolName(command));
@@ -57,6 +65,11 @@ public static class TracerouteProbe
         {
             var (hop, stop, cancelled) = await ProbeHopAsync(socket, command, ttl, nextSequence, cancellation).ConfigureAwait(false);
             nextSequence += (ushort)command.ProbesPerHop;
+            if (names is not null && !cancelled)
+            {
+                hop = await names.NameAsync(hop, cancellation).ConfigureAwait(false);
+            }
+
             hops.Add(hop);
             context.Emit(new TracerouteHopDone(command.ProbeId, hop));
             if (cancelled)
@@ -81,7 +94,6 @@ public static class TracerouteProbe
     {
         var count = command.ProbesPerHop;
         var answers = new TracerouteAnswer?[count];
-        var sentAt = new long[count];
         bool? stop = null;
         var cancelled = false;
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -91,7 +103,6 @@ public static class TracerouteProbe
         socket.SetTimeToLive(ttl);
         for (var i = 0; i < count; i++)
         {
-            sentAt[i] = IcmpSocket.Now();
             if (await socket.SendEchoAsync((ushort)(firstSequence + i), Protocol.Traceroute.PayloadSize, CancellationToken.None).ConfigureAwait(false) is { } refusal)
             {
                 answers[i] = new TracerouteAnswer("", null, $"!<{refusal}>");
@@ -111,7 +122,7 @@ public static class TracerouteProbe
                     continue; // an earlier hop's late answer, or a duplicate
                 }
 
-                var milliseconds = IcmpSocket.Milliseconds(sentAt[index], received.ReceivedAt);
+                var milliseconds = IcmpSocket.Milliseconds(socket.SentAt(received.Answer.Sequence), received.ReceivedAt);
                 answers[index] = new TracerouteAnswer(received.From.ToString(), milliseconds, received.Answer.Flag);
                 stop = received.Answer.Kind switch
                 {

@@ -72,7 +72,7 @@ public enum PingOutcome
 /// <param name="Sequence">The request's icmp_seq (1, 2, …).</param>
 /// <param name="From">Who answered; empty for a timeout.</param>
 /// <param name="Bytes">ICMP bytes of the answer (header + data); 0 for a timeout.</param>
-/// <param name="Ttl">The reply's TTL (IPv4); null when unknown (IPv6, timeouts).</param>
+/// <param name="Ttl">The reply's TTL (IPv4) or hop limit (IPv6); null when unknown (timeouts, a kernel without IPV6_RECVHOPLIMIT).</param>
 /// <param name="RoundTripMs">Milliseconds from request to answer; null for a timeout.</param>
 /// <param name="Detail">For errors, what the router said (<c>Destination Host Unreachable</c>); else empty.</param>
 public sealed record PingResponse(

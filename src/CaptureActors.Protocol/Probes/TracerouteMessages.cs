@@ -9,13 +9,17 @@ namespace CaptureActors.Protocol;
 /// <param name="Family"><see cref="IcmpFamily.V4"/> for traceroute, <see cref="IcmpFamily.V6"/> for traceroute6.</param>
 /// <param name="ProbesPerHop">Probes sent with each TTL (1..<see cref="MaxProbesPerHop"/>).</param>
 /// <param name="Wait">How long the probes of one hop wait for answers (<see cref="MinWait"/>..<see cref="MaxWait"/>).</param>
+/// <param name="Numeric">Addresses only (<c>-n</c>); otherwise each hop's address is looked up (PTR), at most <see cref="NameWait"/> a hop.</param>
+/// <param name="DnsServer">The DNS server for those lookups (<c>IP</c>, <c>IP:PORT</c>, <c>[IPv6]:PORT</c>); null: the node's resolvers.</param>
 public sealed record Traceroute(
     string ProbeId,
     string Host,
     IcmpFamily Family,
     int MaxHops,
     int ProbesPerHop,
-    TimeSpan Wait) : IProbeCommand
+    TimeSpan Wait,
+    bool Numeric = false,
+    string? DnsServer = null) : IProbeCommand
 {
     public const int DefaultMaxHops = 30;
     public const int MaxMaxHops = 64;
@@ -28,6 +32,9 @@ public sealed record Traceroute(
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan MinWait = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest one hop's reverse lookups may take; a name not found by then is left out.</summary>
+    public static readonly TimeSpan NameWait = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>The first event: <c>traceroute to host (addr), 30 hops max, 60 byte packets</c>.</summary>
@@ -43,7 +50,9 @@ public sealed record TracerouteHop(int Hop, IReadOnlyList<TracerouteAnswer> Answ
 /// <param name="From">Who answered; empty when nobody did (<c>*</c>).</param>
 /// <param name="RoundTripMs">Milliseconds to the answer; null when nobody answered.</param>
 /// <param name="Flag">traceroute's annotation for an ICMP error: <c>!H</c>, <c>!N</c>, <c>!P</c>, <c>!X</c>, <c>!A</c> …; else empty.</param>
-public sealed record TracerouteAnswer(string From, double? RoundTripMs, string Flag);
+/// <param name="Name">The name of <paramref name="From"/> (its PTR record), the address itself when it has none or the
+/// lookup took too long; empty with <see cref="Traceroute.Numeric"/> (or when nobody answered).</param>
+public sealed record TracerouteAnswer(string From, double? RoundTripMs, string Flag, string Name = "");
 
 /// <summary>The whole trace.</summary>
 /// <param name="Reached">The target itself answered (an echo reply) at the last hop.</param>

@@ -54,7 +54,7 @@ public sealed class PingProbeTests : IDisposable
             Assert.Equal(target.ToString(), r.From);
             Assert.Equal(108, r.Bytes);
             Assert.InRange(r.RoundTripMs!.Value, 0.001, 1000);
-            Assert.Equal(ipv6 ? null : 63, r.Ttl); // the target's 64, less the router's hop
+            Assert.Equal(63, r.Ttl); // the target's 64 (IPv4 TTL or IPv6 hop limit), less the router's hop
         });
         var rtt = summary.RoundTrips!;
         Assert.Equal(replies.Min(r => r.RoundTripMs!.Value), rtt.MinMs, 6);

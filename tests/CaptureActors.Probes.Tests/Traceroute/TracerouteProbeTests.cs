@@ -24,7 +24,7 @@ public sealed class TracerouteProbeTests : IDisposable
         Assert.IsType<TracerouteReport>(await new ProbeCatalog(NoDns).RunAsync(command, new ProbeContext(_events.Enqueue, cancellationToken)));
 
     private static Protocol.Traceroute Trace(IPAddress target, int maxHops = 30, int probes = 3, double waitSeconds = 2) =>
-        new("t", target.ToString(), target.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IcmpFamily.V6 : IcmpFamily.V4, maxHops, probes, TimeSpan.FromSeconds(waitSeconds));
+        new("t", target.ToString(), target.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IcmpFamily.V6 : IcmpFamily.V4, maxHops, probes, TimeSpan.FromSeconds(waitSeconds), Numeric: true);
 
     [PrivilegedTheory]
     [InlineData(false)]

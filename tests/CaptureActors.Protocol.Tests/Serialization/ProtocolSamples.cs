@@ -137,9 +137,9 @@ internal static class ProtocolSamples
         new PingStarted("p-3", "mx.example.net", "fd12:3456:789a::2", 1400),
         new PingResponse("p-3", 2, PingOutcome.Unreachable, "fd12:3456:789a::1", 1448, 63, 0.045, "Destination Host Unreachable"),
         new PingSummary("p-3", "mx.example.net", "fd12:3456:789a::2", 5, 4, 1, TimeSpan.FromMilliseconds(4012), new PingRoundTrips(0.031, 0.045, 0.102, 0.012), true),
-        new Traceroute("p-4", "mx.example.net", IcmpFamily.V4, 12, 4, TimeSpan.FromMilliseconds(1500)),
+        new Traceroute("p-4", "mx.example.net", IcmpFamily.V4, 12, 4, TimeSpan.FromMilliseconds(1500), Numeric: true, DnsServer: "[::1]:5353"),
         new TracerouteStarted("p-4", "mx.example.net", "198.18.0.6", 12, 60),
-        new TracerouteHopDone("p-4", new TracerouteHop(1, [new TracerouteAnswer("198.18.0.2", 0.123, "!H")])),
+        new TracerouteHopDone("p-4", new TracerouteHop(1, [new TracerouteAnswer("198.18.0.2", 0.123, "!H", "router.example.net")])),
         new TracerouteReport("p-4", "mx.example.net", "198.18.0.6", [new TracerouteHop(2, [new TracerouteAnswer("198.18.0.6", 0.2, "!N"), new TracerouteAnswer("198.18.0.6", 0.25, "!X")])], true, true),
     ];
 }

@@ -6,8 +6,9 @@ using Spectre.Console;
 namespace CaptureActors.Console.Commands.Probes;
 
 /// <summary>
-/// <c>traceroute HOST</c> and <c>traceroute6 HOST</c> <c>[-m MAXHOPS] [-q N] [-w WAIT]</c>: the path from the node to
-/// the host, one line per hop as soon as the hop is done. Numeric only (no reverse lookups), as <c>traceroute -n</c>.
+/// <c>traceroute HOST</c> and <c>traceroute6 HOST</c> <c>[-m MAXHOPS] [-q N] [-w WAIT] [-n] [--dns-server IP[:PORT]]</c>:
+/// the path from the node to the host, one line per hop as soon as the hop is done, each hop named by the node's reverse
+/// lookup (<c>name (address)</c>, as traceroute); <c>-n</c> prints addresses only and looks nothing up.
 /// </summary>
 public static class TracerouteCommand
 {
@@ -18,9 +19,11 @@ public static class TracerouteCommand
         var maxHops = new Option<string?>("--max-hops", "-m") { Description = $"Largest TTL to try (1 to {Traceroute.MaxMaxHops}; default {Traceroute.DefaultMaxHops})", HelpName = "MAXHOPS" };
         var queries = new Option<string?>("--queries", "-q") { Description = $"Probes per hop (1 to {Traceroute.MaxProbesPerHop}; default {Traceroute.DefaultProbesPerHop})", HelpName = "N" };
         var wait = new Option<string?>("--wait", "-w") { Description = "Seconds to wait for a hop's answers (0.1 to 10; default 2)", HelpName = "WAIT" };
+        var numeric = new Option<bool>("-n") { Description = "Print addresses only: no reverse lookups of the hops" };
+        var dnsServer = new Option<string?>("--dns-server") { Description = "Look the hops' names up on this DNS server instead of the node's resolvers", HelpName = "IP[:PORT]" };
         var command = new Command(name, $"Show the {(ipv6 ? "IPv6" : "IPv4")} path from the node to a host, hop by hop (ICMP echo probes)")
         {
-            host, maxHops, queries, wait,
+            host, maxHops, queries, wait, numeric, dnsServer,
         };
         command.SetAction((parseResult, cancellationToken) => ProbeCommandRunner.RunAsync(
             runtime,
@@ -36,7 +39,14 @@ public static class TracerouteCommand
                 var hops = IcmpArguments.Integer("-m", p.GetValue(maxHops), Traceroute.DefaultMaxHops, 1, Traceroute.MaxMaxHops, "max hops");
                 var probes = IcmpArguments.Integer("-q", p.GetValue(queries), Traceroute.DefaultProbesPerHop, 1, Traceroute.MaxProbesPerHop, "probes per hop");
                 var waitTime = IcmpArguments.Seconds("-w", p.GetValue(wait), Traceroute.DefaultWait, Traceroute.MinWait, Traceroute.MaxWait, "wait");
-                return id => new Traceroute(id, target, ipv6 ? IcmpFamily.V6 : IcmpFamily.V4, hops, probes, waitTime);
+                var server = p.GetValue(dnsServer);
+                if (server is not null && !SmtpPingArguments.TryParseDnsServer(server, out _, out var dnsError))
+                {
+                    throw new UsageException($"--dns-server: {dnsError}");
+                }
+
+                var numericOnly = p.GetValue(numeric);
+                return id => new Traceroute(id, target, ipv6 ? IcmpFamily.V6 : IcmpFamily.V4, hops, probes, waitTime, numericOnly, numericOnly ? null : server);
             },
             new Output(ipv6),
             cancellationToken));
