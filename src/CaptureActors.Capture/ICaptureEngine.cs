@@ -52,6 +52,7 @@ public sealed record InterfaceInfo(
 /// <param name="StartAt">A scheduled start: packets stamped before this instant are not written (the device opens at once).</param>
 /// <param name="IsKept">Files (by path) the ring must not delete (marked keep); they stay and no longer count in the ring.</param>
 /// <param name="SegmentClosed">Called on the capture thread when a segment has been closed by a rotation (its SHA-256 and counts final); must not block.</param>
+/// <param name="Written">Called on the capture thread each time another <paramref name="WrittenEveryBytes"/> have been written (the disk guard measures then, not only on its timer); must not block.</param>
 public sealed record InterfaceCaptureRequest(
     string Interface,
     string Filter,
@@ -64,7 +65,9 @@ public sealed record InterfaceCaptureRequest(
     TimeSpan? FlushInterval = null,
     DateTimeOffset? StartAt = null,
     Func<string, bool>? IsKept = null,
-    Action<CaptureSegment>? SegmentClosed = null);
+    Action<CaptureSegment>? SegmentClosed = null,
+    Action? Written = null,
+    long WrittenEveryBytes = long.MaxValue);
 
 /// <summary>A running capture of one interface. Disposing stops it and waits for the files to be closed.</summary>
 public interface IInterfaceCapture : IDisposable

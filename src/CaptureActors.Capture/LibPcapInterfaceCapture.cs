@@ -64,6 +64,7 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private long _interfaceDropped;
     private long _currentFileSize;
     private long _closedSegmentsSize;
+    private long _bytesAtLastWrittenCall; // capture thread only
     private ClosedSegments _closed = ClosedSegments.None;
     private int _segments = 1;
     private string? _currentFile;
@@ -324,6 +325,11 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
                 Volatile.Write(ref _written, _written + 1);
                 Volatile.Write(ref _bytesWritten, _bytesWritten + recordLength);
                 Volatile.Write(ref _currentFileSize, _writer.Length);
+                if (_request.Written is { } written && _bytesWritten - _bytesAtLastWrittenCall >= _request.WrittenEveryBytes)
+                {
+                    _bytesAtLastWrittenCall = _bytesWritten;
+                    written();
+                }
             }
             else if (rc == LibPcapNative.Break)
             {

@@ -170,6 +170,29 @@ public sealed class DiskGuardTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [PrivilegedFact]
+    public async Task The_writer_asks_for_a_disk_check_per_amount_written_so_a_fast_capture_meets_the_floor_not_a_full_disk()
+    {
+        Privilege.Require();
+        using var tmpfs = new TmpfsMount(4 << 20);
+
+        // The timer would first measure after 10 minutes: only the writer's checks (every 256 KB) can see the floor.
+        using var agent = StartAgent(tmpfs.Path, "fast1", "floor = \"3200KB\"", "check-interval = 10m");
+        using var client = new RemoteAgentClient();
+        var guardian = await client.ResolveAgentAsync("127.0.0.1", agent.Port);
+        var port = FreeUdpPort();
+        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}", NoMaxFileSize: true));
+
+        // About 1 MB/s, 5 MB in all: more than the whole 4 MB disk.
+        UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), 5000, Payload, packetsPerSecond: 1000);
+        var status = await WaitForAsync(guardian, s => s.State is CaptureState.Stopped or CaptureState.Failed);
+
+        Assert.True(status.StopReason == StopReason.DiskFloor, $"stopped {status.StopReason}: {status.Error}");
+        Assert.Contains("below the free-disk floor of ", status.Error, StringComparison.Ordinal);
+        var pcap = Assert.Single(Directory.GetFiles(Captures(tmpfs.Path), "fast1_lo_*.pcap"));
+        Assert.Equal(0, Tcpdump.ReadPackets(pcap).ExitCode);
+    }
+
+    [PrivilegedFact]
     public void A_ring_or_a_size_that_cannot_fit_above_the_floor_is_refused_at_start_naming_both_numbers()
     {
         Privilege.Require();

@@ -42,7 +42,8 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
     /// <summary>Stop for a reason other than a user's request (agent shutdown).</summary>
     public sealed record StopFor(StopReason Reason);
 
-    private sealed record CheckDisk
+    /// <summary>Measure the disk now: the guard's timer, and each interface's writer every <see cref="DiskGuardSettings.CheckEveryBytes"/> written.</summary>
+    public sealed record CheckDisk
     {
         public static readonly CheckDisk Instance = new();
     }
@@ -79,6 +80,7 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
     private readonly DiskGuard _disk;
     private SidecarReserve? _reserve;
     private string? _diskStop;
+    private readonly System.Diagnostics.Stopwatch _lastDiskCheck = new();
 
     private bool IsOver => _state is CaptureState.Stopped or CaptureState.Failed;
 
@@ -147,7 +149,8 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
                 deadline,
                 _options.FlushInterval,
                 _plan.StartedAt,
-                IsKept);
+                IsKept,
+                WrittenEveryBytes: _disk.Settings.CheckEveryBytes);
             var child = Context.ActorOf(InterfaceCapture.Props(request, _engine, _options.CounterInterval), "if-" + CaptureFileNames.SafePart(name));
             _children[child] = name;
             Context.Watch(child);
@@ -162,10 +165,13 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
     /// </summary>
     private void HandleCheckDisk()
     {
-        if (_state != CaptureState.Running)
+        // The timer's ticks and the writers' requests share one bound: a listing of a large directory costs milliseconds.
+        if (_state != CaptureState.Running || _lastDiskCheck.IsRunning && _lastDiskCheck.Elapsed < DiskGuardSettings.MinCheckInterval)
         {
             return;
         }
+
+        _lastDiskCheck.Restart();
 
         DiskCheck check;
         IReadOnlyList<DeletableFile> deletable;

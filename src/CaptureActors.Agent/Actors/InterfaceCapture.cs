@@ -70,7 +70,12 @@ public sealed class InterfaceCapture : ReceiveActor, IWithTimers
         try
         {
             var self = Self;
-            _capture = _engine.Start(_request with { SegmentClosed = _ => self.Tell(SegmentClosed.Instance) });
+            var parent = Context.Parent;
+            _capture = _engine.Start(_request with
+            {
+                SegmentClosed = _ => self.Tell(SegmentClosed.Instance),
+                Written = _request.WrittenEveryBytes < long.MaxValue ? () => parent.Tell(CaptureSession.CheckDisk.Instance) : null,
+            });
         }
         catch (CaptureStartException e)
         {
