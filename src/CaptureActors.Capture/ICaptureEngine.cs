@@ -51,6 +51,8 @@ public sealed record InterfaceInfo(
 /// <param name="FlushInterval">Longest time a captured packet waits in memory before it is in the file (readable by tcpdump).</param>
 /// <param name="StartAt">A scheduled start: packets stamped before this instant are not written (the device opens at once).</param>
 /// <param name="IsKept">Files (by path) the ring must not delete (marked keep); they stay and no longer count in the ring.</param>
+/// <param name="SegmentClosed">Called on the capture thread when a segment has been closed by a rotation (its SHA-256 and counts final); must not block.</param>
+/// <param name="Written">Called on the capture thread each time another <paramref name="WrittenEveryBytes"/> have been written (the disk guard measures then, not only on its timer); must not block.</param>
 public sealed record InterfaceCaptureRequest(
     string Interface,
     string Filter,
@@ -62,7 +64,10 @@ public sealed record InterfaceCaptureRequest(
     DateTimeOffset? Deadline = null,
     TimeSpan? FlushInterval = null,
     DateTimeOffset? StartAt = null,
-    Func<string, bool>? IsKept = null);
+    Func<string, bool>? IsKept = null,
+    Action<CaptureSegment>? SegmentClosed = null,
+    Action? Written = null,
+    long WrittenEveryBytes = long.MaxValue);
 
 /// <summary>A running capture of one interface. Disposing stops it and waits for the files to be closed.</summary>
 public interface IInterfaceCapture : IDisposable
@@ -100,6 +105,7 @@ public interface IInterfaceCapture : IDisposable
 /// <param name="Restarts">Times the capture resumed after its link had gone down (each in a new segment).</param>
 /// <param name="Gaps">The finished link-down stretches, oldest first (the newest 100); null when there was none.</param>
 /// <param name="LinkDownSince">While the link is down: since when (no file is open then); null while it is up.</param>
+/// <param name="Closed">The finished segments still on disk; null when the engine does not say.</param>
 public readonly record struct InterfaceCounters(
     long PacketsCaptured,
     long PacketsWritten,
@@ -113,7 +119,8 @@ public readonly record struct InterfaceCounters(
     int Segments,
     int Restarts = 0,
     IReadOnlyList<LinkGap>? Gaps = null,
-    DateTimeOffset? LinkDownSince = null);
+    DateTimeOffset? LinkDownSince = null,
+    ClosedSegments? Closed = null);
 
 public enum CaptureEndReason
 {

@@ -64,6 +64,8 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
     private long _interfaceDropped;
     private long _currentFileSize;
     private long _closedSegmentsSize;
+    private long _bytesAtLastWrittenCall; // capture thread only
+    private ClosedSegments _closed = ClosedSegments.None;
     private int _segments = 1;
     private string? _currentFile;
     private int _restarts;
@@ -145,8 +147,16 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             Volatile.Read(ref _segments),
             Volatile.Read(ref _restarts),
             Volatile.Read(ref _gaps) is { Length: > 0 } gaps ? gaps : null,
-            Volatile.Read(ref _linkDownSinceTicks) is var since and not 0 ? new DateTimeOffset(since, TimeSpan.Zero) : null);
+            Volatile.Read(ref _linkDownSinceTicks) is var since and not 0 ? new DateTimeOffset(since, TimeSpan.Zero) : null,
+            Volatile.Read(ref _closed));
     }
+
+    /// <summary>Publishes the closed segments after a change; called under <see cref="_segmentsLock"/>.</summary>
+    private void PublishClosed(long packetsWritten, long bytesWritten) =>
+        Volatile.Write(ref _closed, new ClosedSegments([.. _closedSegments], packetsWritten, bytesWritten));
+
+    /// <summary>Publishes the closed segments after a deletion (the totals written stay); called under <see cref="_segmentsLock"/>.</summary>
+    private void PublishClosed() => PublishClosed(_closed.PacketsWritten, _closed.BytesWritten);
 
     public void Stop()
     {
@@ -315,6 +325,11 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
                 Volatile.Write(ref _written, _written + 1);
                 Volatile.Write(ref _bytesWritten, _bytesWritten + recordLength);
                 Volatile.Write(ref _currentFileSize, _writer.Length);
+                if (_request.Written is { } written && _bytesWritten - _bytesAtLastWrittenCall >= _request.WrittenEveryBytes)
+                {
+                    _bytesAtLastWrittenCall = _bytesWritten;
+                    written();
+                }
             }
             else if (rc == LibPcapNative.Break)
             {
@@ -468,6 +483,7 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
 
                 _closedSegments.Remove(oldest);
                 Interlocked.Add(ref _closedSegmentsSize, -oldest.SizeBytes);
+                PublishClosed();
             }
         }
     }
@@ -494,6 +510,7 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
 
             _closedSegments.RemoveAt(index);
             Interlocked.Add(ref _closedSegmentsSize, -segment.SizeBytes);
+            PublishClosed();
             return true;
         }
     }
@@ -520,17 +537,21 @@ internal sealed unsafe class LibPcapInterfaceCapture : IInterfaceCapture
             writer.Dispose();
             var segment = new CaptureSegment(writer.Path, _sequence, writer.FlushedLength, writer.FlushedPackets,
                 writer.FirstPacketAt, writer.LastPacketAt, writer.Sha256Hex);
+            // What the file holds, also after a failed write (buffered records that never reached it are not counted).
+            Volatile.Write(ref _written, _writtenBeforeSegment + writer.FlushedPackets);
+            Volatile.Write(ref _bytesWritten, _bytesBeforeSegment + writer.FlushedLength);
             lock (_segmentsLock)
             {
                 _closedSegments.Add(segment);
                 Interlocked.Add(ref _closedSegmentsSize, segment.SizeBytes);
+                PublishClosed(_written, _bytesWritten);
             }
 
-            // What the file holds, also after a failed write (buffered records that never reached it are not counted).
-            Volatile.Write(ref _written, _writtenBeforeSegment + writer.FlushedPackets);
-            Volatile.Write(ref _bytesWritten, _bytesBeforeSegment + writer.FlushedLength);
-
             Volatile.Write(ref _currentFileSize, 0);
+            if (Volatile.Read(ref _stopRequested) == 0)
+            {
+                _request.SegmentClosed?.Invoke(segment);
+            }
         }
     }
 

@@ -45,6 +45,7 @@ public sealed record CaptureStatus(
 
 /// <summary>Counters of one interface of a capture.</summary>
 /// <param name="FileSizeBytes">Bytes in all files of this interface that still exist (current one included).</param>
+/// <param name="CurrentFileSizeBytes">While it runs: the size of <paramref name="CurrentFile"/>, the file being written (of a ring: one segment); null otherwise.</param>
 /// <param name="PacketsCaptured">Packets libpcap handed over after the filter.</param>
 /// <param name="KernelReceived">libpcap's ps_recv (doubled on <c>lo</c>, as tcpdump shows).</param>
 /// <param name="KernelDropped">libpcap's ps_drop: packets the kernel dropped because the buffer was full.</param>
@@ -64,7 +65,8 @@ public sealed record InterfaceCaptureStatus(
     StopReason? StopReason,
     string? Error,
     int Restarts = 0,
-    IReadOnlyList<CaptureGap>? Gaps = null);
+    IReadOnlyList<CaptureGap>? Gaps = null,
+    long? CurrentFileSizeBytes = null);
 
 /// <summary>A stretch of time in which an interface of a running capture wrote nothing because it could not
 /// capture: the link was down, the agent was restarting. Packets of that stretch are not in any file.</summary>

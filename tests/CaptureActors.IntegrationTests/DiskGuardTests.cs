@@ -27,7 +27,7 @@ public sealed class DiskGuardTests(Xunit.Abstractions.ITestOutputHelper output)
         using var client = new RemoteAgentClient();
         var guardian = await client.ResolveAgentAsync("127.0.0.1", agent.Port);
         var port = FreeUdpPort();
-        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}"));
+        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}", NoMaxFileSize: true));
 
         var sent = UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), 1500, Payload, packetsPerSecond: 5000);
         var status = await WaitForAsync(guardian, s => s.State is CaptureState.Stopped or CaptureState.Failed);
@@ -52,7 +52,7 @@ public sealed class DiskGuardTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(files.ExitCode == 0, files.StandardError);
         Assert.Contains(Path.GetFileName(pcap), files.StandardOutput, StringComparison.Ordinal);
         Assert.Single((await guardian.Ask<FilesDeleted>(ClearFiles.Instance, Bound)).Deleted);
-        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}"));
+        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}", NoMaxFileSize: true));
         Assert.Equal(50, UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), 50, Payload, packetsPerSecond: 1000));
         await WaitForAsync(guardian, s => s.TotalPacketsWritten == 50);
         var again = await guardian.Ask<CaptureStopped>(new StopCapture(), Bound);
@@ -69,7 +69,7 @@ public sealed class DiskGuardTests(Xunit.Abstractions.ITestOutputHelper output)
         using var client = new RemoteAgentClient();
         var guardian = await client.ResolveAgentAsync("127.0.0.1", agent.Port);
         var port = FreeUdpPort();
-        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}"));
+        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}", NoMaxFileSize: true));
 
         // 930 KB at once, less than the writer's 1 MB buffer: all of it is with the writer before a timed flush puts it in
         // the file, so before statvfs shows the floor crossed and the guard stops the capture.
@@ -167,6 +167,55 @@ public sealed class DiskGuardTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             File.Delete(config);
         }
+    }
+
+    [PrivilegedFact]
+    public async Task The_writer_asks_for_a_disk_check_per_amount_written_so_a_fast_capture_meets_the_floor_not_a_full_disk()
+    {
+        Privilege.Require();
+        using var tmpfs = new TmpfsMount(4 << 20);
+
+        // The timer would first measure after 10 minutes: only the writer's checks (every 256 KB) can see the floor.
+        using var agent = StartAgent(tmpfs.Path, "fast1", "floor = \"3200KB\"", "check-interval = 10m");
+        using var client = new RemoteAgentClient();
+        var guardian = await client.ResolveAgentAsync("127.0.0.1", agent.Port);
+        var port = FreeUdpPort();
+        await StartAsync(guardian, new CaptureOptions(Interfaces: ["lo"], Filter: $"udp port {port}", NoMaxFileSize: true));
+
+        // About 1 MB/s, 5 MB in all: more than the whole 4 MB disk.
+        UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), 5000, Payload, packetsPerSecond: 1000);
+        var status = await WaitForAsync(guardian, s => s.State is CaptureState.Stopped or CaptureState.Failed);
+
+        Assert.True(status.StopReason == StopReason.DiskFloor, $"stopped {status.StopReason}: {status.Error}");
+        Assert.Contains("below the free-disk floor of ", status.Error, StringComparison.Ordinal);
+        var pcap = Assert.Single(Directory.GetFiles(Captures(tmpfs.Path), "fast1_lo_*.pcap"));
+        Assert.Equal(0, Tcpdump.ReadPackets(pcap).ExitCode);
+    }
+
+    [PrivilegedFact]
+    public void A_ring_or_a_size_that_cannot_fit_above_the_floor_is_refused_at_start_naming_both_numbers()
+    {
+        Privilege.Require();
+        using var tmpfs = new TmpfsMount(20 << 20);
+        using var agent = StartAgent(tmpfs.Path, "small1", "floor = \"2%\"");
+
+        var ring = Run(agent, "packetcapture", "start", "-i", "lo", "--max-size", "5MB", "--ring", "10", "--detach");
+        Assert.Equal(1, ring.ExitCode);
+        Assert.Contains("cannot start a capture: a ring of 10 files of 5.0 MB needs 50.0 MB, but only ", ring.StandardError, StringComparison.Ordinal);
+        Assert.Matches(@"only \d+\.\d MB can be written on the file system of \S+ above the free-disk floor \(\d+\.\d MB free, floor 409\.\d KB, sidecar reserve 64\.0 KB\)", ring.StandardError);
+        output.WriteLine(ring.StandardError);
+
+        // The node's default size (200 MB, one file) is larger than the whole disk: refused as well.
+        var plain = Run(agent, "packetcapture", "start", "-i", "lo", "--ring", "none", "--detach");
+        Assert.Equal(1, plain.ExitCode);
+        Assert.Contains("cannot start a capture: a file of up to 200.0 MB needs 200.0 MB, but only ", plain.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Captures(tmpfs.Path)) && Directory.EnumerateFiles(Captures(tmpfs.Path), "*.pcap").Any());
+
+        // A ring that fits starts.
+        var fits = Run(agent, "packetcapture", "start", "-i", "lo", "--max-size", "2MB", "--ring", "4", "--detach");
+        Assert.True(fits.ExitCode == 0, fits.StandardError);
+        var stop = Run(agent, "packetcapture", "stop");
+        Assert.True(stop.ExitCode == 0, stop.StandardError);
     }
 
     private static ProcessResult Run(CaptureAgentProcess agent, params string[] arguments) =>

@@ -28,7 +28,7 @@ public sealed class CaptureBoardTests(ITestOutputHelper output) : Akka.TestKit.X
         var result = await board.StartAsync(new StartRequest(
             ["a", "b"],
             new Dictionary<string, IReadOnlyList<string>> { ["a"] = ["lo"], ["b"] = ["eth0", "eth1"] },
-            new SettingsForm(null, " udp ", "10MB", "", "")));
+            new SettingsForm(null, " udp ", "10MB", "", "none")));
 
         Assert.True(result.Ok, string.Join("; ", result.Nodes.Select(n => n.Message)));
         var starts = Enumerable.Range(0, 2).Select(_ => ExpectMsg<(string Node, object Start)>()).ToDictionary(s => s.Node, s => (StartCapture)s.Start);
@@ -42,13 +42,33 @@ public sealed class CaptureBoardTests(ITestOutputHelper output) : Akka.TestKit.X
             Assert.Equal(Owner, s.Owner);
             Assert.Equal("udp", s.Options.Filter);
             Assert.Equal(10L << 20, s.Options.MaxFileSizeBytes);
-            Assert.True(s.Options.NoMaxDuration);
+            Assert.False(s.Options.NoMaxDuration);
+            Assert.Null(s.Options.MaxDuration);
             Assert.True(s.Options.NoRing);
         });
 
         var overview = await board.OverviewAsync();
         Assert.All(overview.Nodes, n => Assert.Equal("running", n.Capture!.State));
         Assert.All(overview.Nodes, n => Assert.Equal("web", n.Capture!.OwnerClient));
+    }
+
+    [Fact]
+    public async Task An_empty_limit_keeps_the_nodes_stored_setting_and_none_removes_it()
+    {
+        var board = Board(("a", null), ("b", null));
+
+        var empty = await board.StartAsync(new StartRequest(["a"], null, new SettingsForm(["lo"], "", " ", "", "")));
+        Assert.True(empty.Ok, string.Join("; ", empty.Nodes.Select(n => n.Message)));
+        var kept = ((StartCapture)ExpectMsg<(string Node, object Start)>().Start).Options;
+        Assert.False(kept.NoMaxFileSize || kept.NoMaxDuration || kept.NoRing, kept.ToString());
+        Assert.Null(kept.MaxFileSizeBytes);
+        Assert.Equal(200L << 20, CaptureSettings.Default.With(kept).MaxFileSizeBytes);
+
+        var none = await board.StartAsync(new StartRequest(["b"], null, new SettingsForm(["lo"], "", "None", " none", "NONE")));
+        Assert.True(none.Ok, string.Join("; ", none.Nodes.Select(n => n.Message)));
+        var removed = ((StartCapture)ExpectMsg<(string Node, object Start)>().Start).Options;
+        Assert.True(removed.NoMaxFileSize && removed.NoMaxDuration && removed.NoRing, removed.ToString());
+        Assert.Null(CaptureSettings.Default.With(removed).MaxFileSizeBytes);
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
     /// <summary>Stop for a reason other than a user's request (agent shutdown).</summary>
     public sealed record StopFor(StopReason Reason);
 
-    private sealed record CheckDisk
+    /// <summary>Measure the disk now: the guard's timer, and each interface's writer every <see cref="DiskGuardSettings.CheckEveryBytes"/> written.</summary>
+    public sealed record CheckDisk
     {
         public static readonly CheckDisk Instance = new();
     }
@@ -54,6 +55,9 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
         public InterfaceCounters Counters { get; set; }
         public InterfaceCaptureResult? Result { get; set; }
         public string? StartError { get; set; }
+
+        /// <summary>The closed segments the sidecar lists now (rewritten when the engine publishes others).</summary>
+        public ClosedSegments? SidecarClosed { get; set; }
         public bool Done => Result is not null || StartError is not null;
 
         /// <summary>Why this interface did not start or ended badly, if it did.</summary>
@@ -76,6 +80,7 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
     private readonly DiskGuard _disk;
     private SidecarReserve? _reserve;
     private string? _diskStop;
+    private readonly System.Diagnostics.Stopwatch _lastDiskCheck = new();
 
     private bool IsOver => _state is CaptureState.Stopped or CaptureState.Failed;
 
@@ -144,7 +149,8 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
                 deadline,
                 _options.FlushInterval,
                 _plan.StartedAt,
-                IsKept);
+                IsKept,
+                WrittenEveryBytes: _disk.Settings.CheckEveryBytes);
             var child = Context.ActorOf(InterfaceCapture.Props(request, _engine, _options.CounterInterval), "if-" + CaptureFileNames.SafePart(name));
             _children[child] = name;
             Context.Watch(child);
@@ -159,10 +165,13 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
     /// </summary>
     private void HandleCheckDisk()
     {
-        if (_state != CaptureState.Running)
+        // The timer's ticks and the writers' requests share one bound: a listing of a large directory costs milliseconds.
+        if (_state != CaptureState.Running || _lastDiskCheck.IsRunning && _lastDiskCheck.Elapsed < DiskGuardSettings.MinCheckInterval)
         {
             return;
         }
+
+        _lastDiskCheck.Restart();
 
         DiskCheck check;
         IReadOnlyList<DeletableFile> deletable;
@@ -270,8 +279,18 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
 
     private void HandleProgress(InterfaceCapture.Progress progress)
     {
-        _interfaces[progress.Interface].Counters = progress.Counters;
+        var state = _interfaces[progress.Interface];
+        state.Counters = progress.Counters;
         TrimEarlierRingFiles(progress.Interface, progress.Counters);
+
+        // A segment closed (or the ring deleted one): the sidecar lists the closed ones with their counts and SHA-256,
+        // so they are finished files (listed, verified, deletable) while the capture runs on.
+        if (!IsOver && progress.Counters.Closed is { } closed && !ReferenceEquals(closed, state.SidecarClosed))
+        {
+            state.SidecarClosed = closed;
+            WriteSidecar();
+        }
+
         if (_state is CaptureState.Running or CaptureState.Stopping)
         {
             Context.Parent.Tell(new Progress(Status()));
@@ -440,7 +459,8 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
             state.Result is { } result ? ToStopReason(result.Reason) : null,
             state.Error ?? LinkGaps.Waiting(state.Name, counters),
             counters.Restarts,
-            LinkGaps.ToCaptureGaps(counters, _stoppedAt ?? DateTimeOffset.UtcNow));
+            LinkGaps.ToCaptureGaps(counters, _stoppedAt ?? DateTimeOffset.UtcNow),
+            state.Result is null && counters.CurrentFile is not null ? counters.CurrentFileSize : null);
     }
 
     private void WriteSidecar()
@@ -473,15 +493,20 @@ public sealed partial class CaptureSession : ReceiveActor, IWithTimers
     private SidecarInterface SidecarEntry(InterfaceState state)
     {
         var c = state.Counters;
-        var files = state.Result?.Segments.Select(s => new SidecarFile(
-            Path.GetFileName(s.Path), s.SizeBytes, s.Packets, s.FirstPacketAt, s.LastPacketAt, s.Sha256)) ?? [];
+
+        // While the interface runs: its closed segments, and what was written up to the newest of them (the file being
+        // written is not in the sidecar; a crash repair adds it from the disk).
+        var running = state.Result is null ? c.Closed ?? ClosedSegments.None : null;
+        var files = (state.Result?.Segments ?? running!.Files)
+            .Where(s => File.Exists(s.Path))
+            .Select(s => new SidecarFile(Path.GetFileName(s.Path), s.SizeBytes, s.Packets, s.FirstPacketAt, s.LastPacketAt, s.Sha256));
         return WithEarlierRuns(new SidecarInterface(
             state.Name,
             state.Result is { } result ? ToStopReason(result.Reason) : null,
             state.Error,
             c.PacketsCaptured,
-            c.PacketsWritten,
-            c.BytesWritten,
+            running?.PacketsWritten ?? c.PacketsWritten,
+            running?.BytesWritten ?? c.BytesWritten,
             c.KernelReceived,
             c.KernelDropped,
             c.InterfaceDropped,

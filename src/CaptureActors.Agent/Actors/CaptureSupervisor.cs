@@ -90,7 +90,7 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (DiskRefusal() is { } full)
+        if (DiskRefusal(settings) is { } full)
         {
             Sender.Tell(full);
             return;
@@ -203,14 +203,17 @@ public sealed partial class CaptureSupervisor : ReceiveActor, IWithTimers
         Sender.Tell(new FilterChecked(_options.NodeName, check.Filter, refusal is null, refusal));
     }
 
-    /// <summary>A start below the free-disk floor or at the quota is refused, naming free space and the floor.</summary>
-    private CaptureRejected? DiskRefusal()
+    /// <summary>
+    /// A start below the free-disk floor or at the quota is refused, naming free space and the floor; so is one whose
+    /// files (a ring's N files of the size limit) cannot fit above the floor, naming both.
+    /// </summary>
+    private CaptureRejected? DiskRefusal(CaptureSettings settings)
     {
         try
         {
             Directory.CreateDirectory(_options.CaptureDirectory);
             var check = _disk.Check();
-            return DiskGuard.StartRefusal(check) is { } refusal ? new CaptureRejected(ErrorCode.DiskFull, refusal) : null;
+            return DiskGuard.StartRefusal(check, settings) is { } refusal ? new CaptureRejected(ErrorCode.DiskFull, refusal) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

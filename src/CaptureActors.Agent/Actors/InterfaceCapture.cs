@@ -36,6 +36,12 @@ public sealed class InterfaceCapture : ReceiveActor, IWithTimers
         public static readonly Tick Instance = new();
     }
 
+    /// <summary>The engine closed a segment: the parent hears the counters at once, so the file is listed finished.</summary>
+    private sealed record SegmentClosed
+    {
+        public static readonly SegmentClosed Instance = new();
+    }
+
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly InterfaceCaptureRequest _request;
     private readonly ICaptureEngine _engine;
@@ -48,6 +54,7 @@ public sealed class InterfaceCapture : ReceiveActor, IWithTimers
         _engine = engine;
         _counterInterval = counterInterval;
         Receive<Tick>(_ => HandleTick());
+        Receive<SegmentClosed>(_ => HandleTick());
         Receive<Stop>(_ => _capture?.Stop());
         Receive<DeleteSegment>(HandleDeleteSegment);
         Receive<InterfaceCaptureResult>(HandleFinished);
@@ -62,7 +69,13 @@ public sealed class InterfaceCapture : ReceiveActor, IWithTimers
     {
         try
         {
-            _capture = _engine.Start(_request);
+            var self = Self;
+            var parent = Context.Parent;
+            _capture = _engine.Start(_request with
+            {
+                SegmentClosed = _ => self.Tell(SegmentClosed.Instance),
+                Written = _request.WrittenEveryBytes < long.MaxValue ? () => parent.Tell(CaptureSession.CheckDisk.Instance) : null,
+            });
         }
         catch (CaptureStartException e)
         {

@@ -1,4 +1,5 @@
 using CaptureActors.Agent.Storage;
+using CaptureActors.Protocol;
 
 namespace CaptureActors.Agent.Disk;
 
@@ -54,10 +55,45 @@ public sealed class DiskGuard(string captureDirectory, DiskGuardSettings setting
 
         if (check.Space.FreeBytes < check.FloorBytes + SidecarReserve.Bytes)
         {
-            return $"cannot start a capture: only {Protocol.ByteSize.Format(check.Space.FreeBytes)} free on the file system of {check.Directory} (floor {Protocol.ByteSize.Format(check.FloorBytes)}): no room for a capture file and its sidecar";
+            return $"cannot start a capture: only {ByteSize.Format(check.Space.FreeBytes)} free on the file system of {check.Directory} (floor {ByteSize.Format(check.FloorBytes)}): no room for a capture file and its sidecar";
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="settings"/> cannot run on this disk, or null: the files they may keep at once (a ring's N files
+    /// of the size limit, or one file up to it, per interface) must fit in the free space above the floor, less the
+    /// sidecar's reserve; otherwise the capture would end in <c>write-error</c> or at the floor, never rotating. Without a
+    /// size limit there is nothing to compare (the guard stops such a capture at the floor).
+    /// </summary>
+    public static string? StartRefusal(DiskCheck check, CaptureSettings settings)
+    {
+        if (StartRefusal(check) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (settings.MaxFileSizeBytes is not { } size)
+        {
+            return null;
+        }
+
+        var interfaces = Math.Max(1, settings.Interfaces.Count);
+        var needed = size * (settings.RingFiles ?? 1) * interfaces;
+        var room = Math.Max(0, check.Space.FreeBytes - check.FloorBytes - SidecarReserve.Bytes);
+        if (needed <= room)
+        {
+            return null;
+        }
+
+        var per = interfaces == 1 ? "" : $" on each of {interfaces} interfaces";
+        var what = settings.RingFiles is { } ring
+            ? $"a ring of {ring} files of {ByteSize.Format(size)}{per} needs {ByteSize.Format(needed)}"
+            : $"a file of up to {ByteSize.Format(size)}{per} needs {ByteSize.Format(needed)}";
+        return $"cannot start a capture: {what}, but only {ByteSize.Format(room)} can be written on the file system of {check.Directory} above the free-disk floor"
+            + $" ({ByteSize.Format(check.Space.FreeBytes)} free, floor {ByteSize.Format(check.FloorBytes)}, sidecar reserve {ByteSize.Format(SidecarReserve.Bytes)}):"
+            + " choose a smaller --max-size or --ring, free space with 'packetcapture delete' or 'clear', or use 'none' for no size limit (the guard then stops at the floor)";
     }
 
     /// <summary>
@@ -93,6 +129,6 @@ public sealed class DiskGuard(string captureDirectory, DiskGuardSettings setting
 
         return freed >= needed
             ? DiskGuardDecision.Delete(chosen)
-            : DiskGuardDecision.Stop($"{check.Problem()}; the ring has only {Protocol.ByteSize.Format(freed)} in {deletable.Count} finished file(s) it may delete (the files being written and kept files stay)");
+            : DiskGuardDecision.Stop($"{check.Problem()}; the ring has only {ByteSize.Format(freed)} in {deletable.Count} finished file(s) it may delete (the files being written and kept files stay)");
     }
 }

@@ -15,6 +15,12 @@ public sealed record DiskGuardSettings(DiskFloor Floor, long? QuotaBytes, TimeSp
 {
     public const string ConfigPath = "capture-agent.disk";
 
+    /// <summary>
+    /// Besides the timer, each interface's writer asks for a check every this many bytes written (256 KB), so a fast
+    /// writer on a small disk meets the floor before it meets a full disk; at most one check per <see cref="MinCheckInterval"/>.
+    /// </summary>
+    public long CheckEveryBytes { get; init; } = 256 * 1024;
+
     public static readonly TimeSpan MinCheckInterval = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan MaxCheckInterval = TimeSpan.FromMinutes(10);
 

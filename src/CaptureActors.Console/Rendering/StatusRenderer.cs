@@ -97,7 +97,7 @@ public static class StatusRenderer
                 Markup.Escape(state),
                 TextFormat.Elapsed(status.Elapsed),
                 Markup.Escape(row.CurrentFile is { } file ? Path.GetFileName(file) : "-"),
-                ByteSize.Format(row.FileSizeBytes),
+                ByteSize.Format(row.CurrentFileSizeBytes ?? row.FileSizeBytes),
                 TextFormat.Number(row.PacketsWritten),
                 TextFormat.Number(row.KernelDropped + row.InterfaceDropped),
                 TextFormat.Number(row.Restarts));

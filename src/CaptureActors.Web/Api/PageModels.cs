@@ -40,7 +40,7 @@ public sealed record InterfaceView(string Name, string State, string? CurrentFil
 
 public sealed record InterfaceChoice(string Name, bool IsUp, IReadOnlyList<string> Addresses, bool Capturable);
 
-/// <summary>The settings form: sizes and durations as people type them (<c>200MB</c>, <c>30m</c>); empty removes a limit.</summary>
+/// <summary>The settings form: sizes and durations as people type them (<c>200MB</c>, <c>30m</c>); empty keeps the node's setting, <c>none</c> removes a limit.</summary>
 public sealed record SettingsForm(
     IReadOnlyList<string>? Interfaces,
     string? Filter,
@@ -135,7 +135,7 @@ internal static class Views
         node,
         settings.Interfaces,
         settings.Filter,
-        settings.MaxFileSizeBytes is { } size ? ByteSize.Format(size).Replace(" ", "", StringComparison.Ordinal) : "",
-        settings.MaxDuration is { } duration ? DurationText.Format(duration) : "",
-        settings.RingFiles?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        settings.MaxFileSizeBytes is { } size ? ByteSize.Format(size).Replace(" ", "", StringComparison.Ordinal) : SettingsFormReader.None,
+        settings.MaxDuration is { } duration ? DurationText.Format(duration) : SettingsFormReader.None,
+        settings.RingFiles?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? SettingsFormReader.None);
 }

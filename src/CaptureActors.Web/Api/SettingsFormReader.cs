@@ -4,15 +4,20 @@ using CaptureActors.Protocol;
 namespace CaptureActors.Web.Api;
 
 /// <summary>
-/// Turns the settings form into <see cref="CaptureOptions"/>: an empty size, duration or ring removes that limit, the
-/// filter is taken as typed (the node's libpcap checks it). Problems are collected per field, each saying what is allowed.
+/// Turns the settings form into <see cref="CaptureOptions"/>: an empty size, duration or ring keeps the node's stored
+/// setting, <c>none</c> removes that limit (as capturectl's <c>--max-size none</c>); the filter is taken as typed (the
+/// node's libpcap checks it). Problems are collected per field, each saying what is allowed.
 /// </summary>
 public static class SettingsFormReader
 {
+    /// <summary>The word that removes a limit, in every field that has one.</summary>
+    public const string None = "none";
+
     public static CaptureOptions Read(SettingsForm form, IReadOnlyList<string>? interfaces, Dictionary<string, List<string>> problems)
     {
         long? maxSize = null;
-        if (!string.IsNullOrWhiteSpace(form.MaxSize))
+        var noMaxSize = IsNone(form.MaxSize);
+        if (!noMaxSize && !string.IsNullOrWhiteSpace(form.MaxSize))
         {
             if (ByteSize.TryParse(form.MaxSize, out var bytes, out var error))
             {
@@ -20,12 +25,13 @@ public static class SettingsFormReader
             }
             else
             {
-                Add(problems, "maxSize", error);
+                Add(problems, "maxSize", $"{error}, or 'none' for no limit (empty: the node's setting)");
             }
         }
 
         TimeSpan? duration = null;
-        if (!string.IsNullOrWhiteSpace(form.Duration))
+        var noDuration = IsNone(form.Duration);
+        if (!noDuration && !string.IsNullOrWhiteSpace(form.Duration))
         {
             if (DurationText.TryParse(form.Duration, out var parsed, out var error))
             {
@@ -33,12 +39,13 @@ public static class SettingsFormReader
             }
             else
             {
-                Add(problems, "duration", error);
+                Add(problems, "duration", $"{error}, or 'none' until stopped (empty: the node's setting)");
             }
         }
 
         int? ring = null;
-        if (!string.IsNullOrWhiteSpace(form.Ring))
+        var noRing = IsNone(form.Ring);
+        if (!noRing && !string.IsNullOrWhiteSpace(form.Ring))
         {
             if (int.TryParse(form.Ring.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var files))
             {
@@ -46,7 +53,7 @@ public static class SettingsFormReader
             }
             else
             {
-                Add(problems, "ring", $"'{form.Ring}' is not a number of files: expected a whole number from 2 to {CaptureSettings.MaxRingFiles}, or empty for no ring");
+                Add(problems, "ring", $"'{form.Ring}' is not a number of files: expected a whole number from 2 to {CaptureSettings.MaxRingFiles}, 'none' for no ring, or empty for the node's setting");
             }
         }
 
@@ -62,9 +69,9 @@ public static class SettingsFormReader
             MaxFileSizeBytes: maxSize,
             MaxDuration: duration,
             RingFiles: ring,
-            NoMaxFileSize: maxSize is null,
-            NoMaxDuration: duration is null,
-            NoRing: ring is null);
+            NoMaxFileSize: noMaxSize,
+            NoMaxDuration: noDuration,
+            NoRing: noRing);
 
         // The node checks again (with libpcap for the filter); here the form gets its range errors next to each field.
         var settings = CaptureSettings.Default.With(options);
@@ -92,6 +99,8 @@ public static class SettingsFormReader
         : problem.Contains("size", StringComparison.OrdinalIgnoreCase) ? "maxSize"
         : problem.Contains("duration", StringComparison.OrdinalIgnoreCase) ? "duration"
         : "form";
+
+    private static bool IsNone(string? text) => string.Equals(text?.Trim(), None, StringComparison.OrdinalIgnoreCase);
 
     public static void Add(Dictionary<string, List<string>> problems, string field, string message)
     {

@@ -105,9 +105,26 @@ async function interfacesOf(node) {
   return interfaceCache.get(node);
 }
 
+// An empty size, duration or ring takes the node's stored setting ('none' removes the limit): each field's placeholder
+// shows the value that will apply, from the ticked nodes' setups ("per node" when they differ).
+const limitFields = [["max-size", "maxSize"], ["duration", "duration"], ["ring", "ring"]];
+
+async function showApplyingLimits() {
+  const nodes = checkedNodes();
+  const setups = [];
+  for (const node of nodes) {
+    try { setups.push((await interfacesOf(node)).setup); } catch { /* an unreachable node shows its error in the choices */ }
+  }
+  for (const [id, key] of limitFields) {
+    const values = [...new Set(setups.map(setup => setup[key]))];
+    $(`#${id}`).placeholder = values.length === 1 ? values[0] : values.length > 1 ? "per node: " + values.join(" / ") : "the node's setting";
+  }
+}
+
 async function renderInterfaceChoices() {
   const container = $("#interface-choices");
   const nodes = checkedNodes();
+  showApplyingLimits();
   if (nodes.length === 0) {
     container.innerHTML = '<p class="hint">Tick a node to choose its interfaces.</p>';
     return;
@@ -381,7 +398,7 @@ async function deleteFiles() {
 // ---- wiring ---------------------------------------------------------------------------------------------------------
 
 $("#capture-form").addEventListener("submit", event => { event.preventDefault(); submit("/api/captures/start", "started"); });
-$("#save-settings").addEventListener("click", async () => { await submit("/api/setup", "settings stored"); interfaceCache.clear(); });
+$("#save-settings").addEventListener("click", async () => { await submit("/api/setup", "settings stored"); interfaceCache.clear(); showApplyingLimits(); });
 $("#filter").addEventListener("input", scheduleFilterCheck);
 $("#filter").addEventListener("blur", checkFilter);
 $("#nodes tbody").addEventListener("change", event => { if (event.target.matches("input.choose-node") && $("#filter").value.trim()) scheduleFilterCheck(); });

@@ -184,6 +184,47 @@ public sealed class WebPageTests : IDisposable
         Assert.Equal("yes", Cell(driver, "node1", "reachable").Text);
     }
 
+    [PrivilegedFact]
+    public void An_empty_max_size_on_the_page_applies_the_nodes_stored_setting_shown_as_its_placeholder_and_none_removes_it()
+    {
+        Privilege.Require();
+        _cluster.Start(1);
+        var setup = _cluster.Ctl("packetcapture", "setup", "--on", "node1", "-i", "lo", "--max-size", "3MB", "--ring", "none", "--duration", "none");
+        Assert.True(setup.ExitCode == 0, setup.StandardError);
+        using var serve = ServeProcess.Start(_cluster.NodeArguments);
+        using var browser = new BrowserSession();
+        var driver = browser.Driver;
+        driver.Navigate().GoToUrl(serve.Address);
+        browser.Until(d => Cell(d, "node1", "reachable").Text == "yes", "node1 reachable");
+
+        ChooseNodes(browser, ["node1"], "lo");
+        browser.Until(d => d.FindElement(By.Id("max-size")).GetAttribute("placeholder") == "3.0MB", "the stored 3.0MB shown as the max size's placeholder");
+        Assert.Equal("none", driver.FindElement(By.Id("ring")).GetAttribute("placeholder"));
+        Fill(driver, "max-size", "");
+        Fill(driver, "duration", "");
+        Fill(driver, "ring", "");
+        driver.FindElement(By.Id("start")).Click();
+        browser.Until(d => State(d, "node1").StartsWith("running", StringComparison.Ordinal), "the capture running");
+        Assert.Equal(3L << 20, MaxSizeOfRunningCapture());
+        driver.FindElement(By.Id("stop")).Click();
+        browser.Until(d => State(d, "node1").StartsWith("stopped", StringComparison.Ordinal), "the capture stopped");
+
+        Fill(driver, "max-size", "none");
+        driver.FindElement(By.Id("start")).Click();
+        browser.Until(d => State(d, "node1").StartsWith("running", StringComparison.Ordinal), "the second capture running");
+        Assert.Null(MaxSizeOfRunningCapture());
+        driver.FindElement(By.Id("stop")).Click();
+        browser.Until(d => State(d, "node1").StartsWith("stopped", StringComparison.Ordinal), "the second capture stopped");
+    }
+
+    private long? MaxSizeOfRunningCapture()
+    {
+        var status = _cluster.Ctl("packetcapture", "status", "--on", "node1", "--json");
+        Assert.True(status.ExitCode == 0, status.StandardError);
+        var size = JsonDocument.Parse(status.StandardOutput).RootElement.GetProperty("settings").GetProperty("maxFileSizeBytes");
+        return size.ValueKind == JsonValueKind.Null ? null : size.GetInt64();
+    }
+
     private static IWebElement Cell(IWebDriver driver, string node, string cell) =>
         driver.FindElement(By.CssSelector($"#nodes tr[data-node='{node}'] .{cell}"));
 

@@ -15,7 +15,7 @@ internal static class ProtocolSamples
 
     private static readonly InterfaceCaptureStatus EthStatus = new(
         "eth0", CaptureState.Stopped, "ops-7_eth0_20261124T140307_0003.pcap", 12_345_678, 100_200, 100_150, 12_000_000, 200_400, 37, 2, 3, StopReason.DurationReached, "kernel buffer overran twice",
-        2, [new CaptureGap(Started.AddMinutes(3), Started.AddMinutes(3).AddSeconds(4), "link-down"), new CaptureGap(Started.AddMinutes(40), Started.AddMinutes(41), "agent-restart")]);
+        2, [new CaptureGap(Started.AddMinutes(3), Started.AddMinutes(3).AddSeconds(4), "link-down"), new CaptureGap(Started.AddMinutes(40), Started.AddMinutes(41), "agent-restart")], 2_345_678);
 
     private static readonly CaptureStatus Status = new(
         "ops-7", CaptureState.Stopped, "c-20261124-140307", Owner, true, Settings, Started, Started.AddMinutes(90), TimeSpan.FromMinutes(90) + TimeSpan.FromMilliseconds(17),
