@@ -10,7 +10,8 @@ namespace CaptureActors.Agent.Security;
 /// local user can be told why they are refused (and audited), in a directory only the agent may write
 /// (<see cref="LocalSocketDirectory"/>). Each connection carries one <see cref="LocalProofRequest"/>; the kernel's word
 /// for who connected (<see cref="LocalPeer"/>) goes with it to the guardian, whose <see cref="LocalProofReply"/> goes back.
-/// The session token travels only here, never over Akka.Remote in the clear.
+/// The session token is handed over only here, to the process the kernel named; requests then carry it over the host's
+/// own Akka.Remote connection, which other local users cannot read without CAP_NET_RAW.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class LocalProofListener : IDisposable

@@ -9,7 +9,7 @@ namespace CaptureActors.Protocol.Security;
 /// </summary>
 public sealed record LocalProofRequest(byte[] Nonce, string SessionActor);
 
-/// <summary>The agent's answer on its local socket: the session (its token travels only here), or why not.</summary>
+/// <summary>The agent's answer on its local socket: the session (its token is handed over only here), or why not.</summary>
 public sealed record LocalProofReply(SessionGranted? Granted, string? Refusal);
 
 /// <summary>
