@@ -31,7 +31,7 @@ public sealed class AgentRestartTests(ITestOutputHelper output) : IDisposable
     public void A_detached_capture_survives_kill_9_and_sigterm_resuming_in_new_segments_with_gaps_and_restarts()
     {
         Privilege.Require();
-        var port = FreeUdpPort();
+        var port = UdpTraffic.FreePort();
         var target = new IPEndPoint(IPAddress.Loopback, port);
         CaptureAgentProcess? agent = CaptureAgentProcess.Start(_data.Path, Node);
         try
@@ -122,7 +122,7 @@ public sealed class AgentRestartTests(ITestOutputHelper output) : IDisposable
     public void An_attached_capture_is_finished_with_agent_crash_after_kill_9_and_its_cut_last_record_is_repaired()
     {
         Privilege.Require();
-        var port = FreeUdpPort();
+        var port = UdpTraffic.FreePort();
         CaptureAgentProcess? agent = CaptureAgentProcess.Start(_data.Path, Node);
         try
         {
@@ -252,12 +252,6 @@ public sealed class AgentRestartTests(ITestOutputHelper output) : IDisposable
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
 
     /// <summary>capturectl against the agent process over Akka.Remote (<c>--node NAME=127.0.0.1:PORT</c>).</summary>
     private sealed class RemoteCtl(string node)

@@ -29,8 +29,8 @@ public sealed class AnyDeviceLinkTypeTests : IDisposable
     {
         Privilege.Require();
         using var lab = new NetworkNamespaceLab();
-        var loPort = FreeUdpPort();
-        var labPort = FreeUdpPort();
+        var loPort = UdpTraffic.FreePort();
+        var labPort = UdpTraffic.FreePort();
         using var capture = _ctl.Start("packetcapture", "start", "-i", "any", "-f", $"udp port {loPort} or udp port {labPort}");
         _ctl.WaitForState(Bound, "running");
 
@@ -63,12 +63,5 @@ public sealed class AnyDeviceLinkTypeTests : IDisposable
         // tcpdump names the interface from the index (on this host) and pads it: "lo    In  IP 127.0.0.1.36659 > ...".
         Assert.Equal(5, tcpdump.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @" lo +In ")));
         Assert.Equal(7, tcpdump.Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, $" {lab.HostInterface} +In ")));
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

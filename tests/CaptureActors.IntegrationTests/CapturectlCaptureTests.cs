@@ -27,7 +27,7 @@ public sealed class CapturectlCaptureTests : IDisposable
     public void Attached_capture_on_lo_writes_exactly_the_datagrams_sent_and_the_file_can_be_listed_downloaded_and_deleted()
     {
         Privilege.Require();
-        var port = FreeUdpPort();
+        var port = UdpTraffic.FreePort();
         using var capture = _ctl.Start("packetcapture", "start", "-i", "lo", "-f", $"udp port {port}", "--duration", "6s");
         _ctl.WaitForState(StartTimeout, "running");
 
@@ -70,7 +70,7 @@ public sealed class CapturectlCaptureTests : IDisposable
     public void Ctrl_c_stops_an_attached_capture_and_keeps_every_packet()
     {
         Privilege.Require();
-        var port = FreeUdpPort();
+        var port = UdpTraffic.FreePort();
         using var capture = _ctl.Start("packetcapture", "start", "-i", "lo", "-f", $"udp port {port}");
         _ctl.WaitForState(StartTimeout, "running");
         UdpTraffic.Send(new IPEndPoint(IPAddress.Loopback, port), 120, 64, packetsPerSecond: 2000);
@@ -90,7 +90,7 @@ public sealed class CapturectlCaptureTests : IDisposable
     public void A_detached_capture_outlives_its_console_refuses_a_second_start_and_is_stopped_from_another()
     {
         Privilege.Require();
-        var port = FreeUdpPort();
+        var port = UdpTraffic.FreePort();
 
         var detach = _ctl.Run("packetcapture", "start", "-i", "lo", "-f", $"udp port {port}", "--detach");
         Assert.True(detach.ExitCode == 0, detach.StandardOutput + detach.StandardError);
@@ -153,7 +153,7 @@ public sealed class CapturectlCaptureTests : IDisposable
     public void A_ring_keeps_only_the_newest_files()
     {
         Privilege.Require();
-        var port = FreeUdpPort();
+        var port = UdpTraffic.FreePort();
         using var capture = _ctl.Start("packetcapture", "start", "-i", "lo", "-f", $"udp port {port}", "--max-size", "8KB", "--ring", "3", "--duration", "5s");
         _ctl.WaitForState(StartTimeout, "running");
 
@@ -181,12 +181,5 @@ public sealed class CapturectlCaptureTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("CAP_NET_RAW", result.StandardError);
         Assert.False(Directory.Exists(_ctl.CaptureDirectory) && Directory.EnumerateFiles(_ctl.CaptureDirectory).Any());
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

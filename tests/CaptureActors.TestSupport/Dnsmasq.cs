@@ -55,7 +55,7 @@ public sealed class Dnsmasq : IDisposable
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var directory = new TempDirectory("ca-dnsmasq-");
-            var port = FreeUdpPort();
+            var port = UdpTraffic.FreePort();
             var info = new ProcessStartInfo(Binary)
             {
                 RedirectStandardError = true,
@@ -134,11 +134,5 @@ public sealed class Dnsmasq : IDisposable
 
         _process.Dispose();
         _directory.Dispose();
-    }
-
-    private static int FreeUdpPort()
-    {
-        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
     }
 }

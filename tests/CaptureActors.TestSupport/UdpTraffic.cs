@@ -10,6 +10,14 @@ namespace CaptureActors.TestSupport;
 /// </summary>
 public static class UdpTraffic
 {
+    /// <summary>A UDP port on 127.0.0.1 that nothing was bound to a moment ago (the kernel's pick for port 0).</summary>
+    public static int FreePort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
     /// <summary>Sends exactly <paramref name="count"/> datagrams of <paramref name="payloadBytes"/> to a loopback endpoint.</summary>
     /// <param name="packetsPerSecond">Pace; null sends as fast as possible.</param>
     /// <param name="timeout">Gives up (throws) when sending takes longer (default 60 s).</param>
