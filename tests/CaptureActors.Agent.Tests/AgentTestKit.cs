@@ -7,7 +7,12 @@ namespace CaptureActors.Agent.Tests;
 /// <summary>Base of the actor tests: a TestKit over a real agent host with a fake engine and its own data directory.</summary>
 public abstract class AgentTestKit : Akka.TestKit.Xunit2.TestKit
 {
-    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Longest wait for an answer or a state: every wait ends on the event, so this only bounds a failure. Generous,
+    /// because CI runs all test projects at once on 2 cores and this process has been seen to stall 11 to 40 s
+    /// (nothing ran, the pool was idle in a thread dump afterwards); a 10 s bound failed on that, not on the agent.
+    /// </summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
 
     protected AgentTestKit(AgentTestHost agent, ITestOutputHelper output)
         : base(agent.System, output)

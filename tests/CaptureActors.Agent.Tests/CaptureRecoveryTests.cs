@@ -187,7 +187,7 @@ public sealed class CaptureRecoveryTests(ITestOutputHelper output) : IDisposable
         {
             await kit.RunningAsync();
             var oldest = Path.Combine(Captures, earlier[0].Name);
-            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(15);
+            var deadline = DateTimeOffset.UtcNow + AgentTestKit.Wait;
             while (File.Exists(oldest))
             {
                 Assert.True(DateTimeOffset.UtcNow < deadline, "the disk guard did not delete the ring's oldest file, written before the restart");
@@ -252,11 +252,11 @@ public sealed class CaptureRecoveryTests(ITestOutputHelper output) : IDisposable
 
     private sealed class Kit(AgentTestHost host, ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(host.System, output)
     {
-        public async Task<T> Ask<T>(object message) => await host.Agent.Ask<T>(message, TimeSpan.FromSeconds(10));
+        public async Task<T> Ask<T>(object message) => await host.Agent.Ask<T>(message, AgentTestKit.Wait);
 
         public async Task<CaptureStatus> RunningAsync()
         {
-            var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+            var deadline = DateTimeOffset.UtcNow + AgentTestKit.Wait;
             while (true)
             {
                 var status = await Ask<CaptureStatus>(GetCaptureStatus.Instance);
