@@ -32,7 +32,7 @@ public sealed class ShellSessionTests : CapturectlTest
         Watch(starts[0].OwnerSession!);
         ExpectTerminated(starts[0].OwnerSession!);
         Assert.Contains("runs on node node1; it stops with STOP, at a limit, or when you leave the shell", output);
-        Assert.Contains("Unknown choice 'banana': type one of START, STOP, STATUS, SETUP, FILES, DOWNLOAD, or press Enter to go back.", output);
+        Assert.Contains("Unknown choice 'banana': type one of START, STOP, STATUS, SETUP, FILES, DOWNLOAD, DELETE, or press Enter to go back.", output);
         Assert.Contains("leaving the shell: stopping capture cap-42 on node node1", output);
         Assert.Contains("capture cap-42 on node node1 stopped: owner-lost", output);
         Assert.EndsWith("bye" + Environment.NewLine, output);
@@ -64,8 +64,53 @@ public sealed class ShellSessionTests : CapturectlTest
         var (output, _) = await RunShell("netstat", "", "exit");
 
         Assert.Contains(
-            string.Join(Environment.NewLine, "Choose the operation you want to perform:", "1. List of active sockets.", "2. State of network interfaces.", "3. Contents of routing tables.", "4. Size of the listen queues.", "5. Packet traffic information."),
+            string.Join(Environment.NewLine, "Choose the information you want to display:", "1. List of active sockets.", "2. State of network interfaces.", "3. Contents of routing tables.", "4. Size of the listen queues.", "5. Packet traffic information."),
             output);
+    }
+
+    [Fact]
+    public async Task Netstat_choice_2_shows_the_drop_columns_only_when_asked_for()
+    {
+        var nic = new InterfaceStatistics("lo", 65536, "", [new InterfaceAddress("127.0.0.0/8", "127.0.0.1")], 10, 0, 7, 1000, 10, 0, 9, 1000, 0);
+        Respond(m => m is ListNetstatInterfaces l ? new NetstatInterfacesReport(l.ProbeId, [nic]) : null);
+
+        var (plain, _) = await RunShell("netstat", "2", "", "", "exit");
+        var (withDrops, _) = await RunShell("netstat", "2", "y", "", "exit");
+
+        Assert.Contains("Show the number of dropped packets?" + Environment.NewLine + "[N]> ", plain);
+        Assert.Contains("Ipkts", plain);
+        Assert.DoesNotContain("Idrop", plain);
+        Assert.Matches(@"Idrop.*Drop", withDrops);
+        Assert.Matches(@"lo\s*│\s*65536\s*│\s*<Link>\s*│\s*│\s*10\s*│\s*0\s*│\s*7\s*│", withDrops);
+    }
+
+    [Fact]
+    public async Task Diagnostic_lists_the_appliance_operations_and_says_why_one_does_not_apply()
+    {
+        var (output, _) = await RunShell("diagnostic", "reporting", "", "exit");
+
+        foreach (var operation in new[] { "RAID", "DISK_USAGE", "NETWORK", "REPORTING", "TRACKING", "RELOAD", "SERVICES" })
+        {
+            Assert.Contains($"- {operation} - ", output);
+        }
+
+        Assert.Contains("REPORTING: does not apply here: this node keeps no reporting database", output);
+    }
+
+    [Fact]
+    public async Task Packetcapture_delete_asks_for_the_file_and_deletes_it_on_the_node()
+    {
+        Respond(m => m switch
+        {
+            ListFiles => new FileListing(Statuses.Node, [StartCommandTests.File("a.pcap", Statuses.CaptureId, 24, new string('0', 64), CaptureFileState.Finished)]),
+            DeleteFiles => new FilesDeleted(["a.pcap"], []),
+            _ => null,
+        });
+
+        var (output, _) = await RunShell("packetcapture", "delete", "a.pcap", "", "exit");
+
+        Assert.Contains("Enter the file to delete (1 file(s); Tab completes):", output);
+        Assert.Equal(["a.pcap"], Assert.Single(ReceivedOf<DeleteFiles>()).Names);
     }
 
     private async Task<(string Output, string Errors)> RunShell(params string[] lines)

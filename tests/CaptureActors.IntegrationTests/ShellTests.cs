@@ -177,7 +177,7 @@ public sealed class ShellTests : IDisposable
 
         shell.Line("netstat");
         var menu = shell.Expect("5. Packet traffic information.");
-        Assert.Contains("Choose the operation you want to perform:", menu);
+        Assert.Contains("Choose the information you want to display:", menu);
         Assert.Contains("1. List of active sockets.", menu);
         Assert.Contains("4. Size of the listen queues.", menu);
         shell.Line("4");

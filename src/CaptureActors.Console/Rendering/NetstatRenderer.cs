@@ -29,32 +29,34 @@ public static class NetstatRenderer
 
     /// <summary>
     /// BSD's <c>netstat -i</c>: one row for the link (Network <c>&lt;Link&gt;</c>, Address its hardware address), then one
-    /// row per address, each with the interface's counters.
+    /// row per address, each with the interface's counters. The drop counters (Idrop: received, Drop: sent) only with
+    /// <paramref name="drops"/>, as the appliance shows them only when asked (BSD <c>netstat -i -d</c>).
     /// </summary>
-    public static Table Interfaces(NetstatInterfacesReport report)
+    public static Table Interfaces(NetstatInterfacesReport report, bool drops = false)
     {
-        var table = new Table().AddColumns("Name", "Mtu", "Network", "Address", "Ipkts", "Ierrs", "Idrop", "Ibytes", "Opkts", "Oerrs", "Obytes", "Coll", "Drop");
-        RightAlign(table, 1, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+        var table = drops
+            ? new Table().AddColumns("Name", "Mtu", "Network", "Address", "Ipkts", "Ierrs", "Idrop", "Ibytes", "Opkts", "Oerrs", "Obytes", "Coll", "Drop")
+            : new Table().AddColumns("Name", "Mtu", "Network", "Address", "Ipkts", "Ierrs", "Ibytes", "Opkts", "Oerrs", "Obytes", "Coll");
+        RightAlign(table, drops ? [1, 4, 5, 6, 7, 8, 9, 10, 11, 12] : [1, 4, 5, 6, 7, 8, 9, 10]);
         foreach (var nic in report.Interfaces)
         {
             var rows = new List<(string Network, string Address)> { ("<Link>", nic.LinkAddress) };
             rows.AddRange(nic.Addresses.Select(a => (a.Network, a.Address)));
             foreach (var (network, address) in rows)
             {
-                table.AddRow(
-                    Markup.Escape(nic.Name),
-                    N(nic.Mtu),
-                    Markup.Escape(network),
-                    Markup.Escape(address),
-                    N(nic.ReceivePackets),
-                    N(nic.ReceiveErrors),
-                    N(nic.ReceiveDrops),
-                    N(nic.ReceiveBytes),
-                    N(nic.TransmitPackets),
-                    N(nic.TransmitErrors),
-                    N(nic.TransmitBytes),
-                    N(nic.Collisions),
-                    N(nic.TransmitDrops));
+                var cells = new List<string> { Markup.Escape(nic.Name), N(nic.Mtu), Markup.Escape(network), Markup.Escape(address), N(nic.ReceivePackets), N(nic.ReceiveErrors) };
+                if (drops)
+                {
+                    cells.Add(N(nic.ReceiveDrops));
+                }
+
+                cells.AddRange([N(nic.ReceiveBytes), N(nic.TransmitPackets), N(nic.TransmitErrors), N(nic.TransmitBytes), N(nic.Collisions)]);
+                if (drops)
+                {
+                    cells.Add(N(nic.TransmitDrops));
+                }
+
+                table.AddRow([.. cells]);
             }
         }
 

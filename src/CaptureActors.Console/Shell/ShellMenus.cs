@@ -4,9 +4,12 @@ namespace CaptureActors.Console.Shell;
 public abstract record ShellItem(string Name, string Description);
 
 /// <summary>A menu: its items are chosen by name (any case) or, when <paramref name="Numbered"/>, by number.</summary>
-public sealed record ShellMenu(string Name, string Description, IReadOnlyList<ShellItem> Items, bool Numbered = false)
+/// <param name="Question">The line above the items, in the appliance's words (netstat asks for information, not an operation).</param>
+public sealed record ShellMenu(string Name, string Description, IReadOnlyList<ShellItem> Items, bool Numbered = false, string Question = ShellMenu.OperationQuestion)
     : ShellItem(Name, Description)
 {
+    public const string OperationQuestion = "Choose the operation you want to perform:";
+
     public ShellItem? Find(string answer)
     {
         var text = answer.Trim();
@@ -22,7 +25,7 @@ public sealed record ShellMenu(string Name, string Description, IReadOnlyList<Sh
     public IEnumerable<string> Lines()
     {
         yield return "";
-        yield return "Choose the operation you want to perform:";
+        yield return Question;
         for (var i = 0; i < Items.Count; i++)
         {
             yield return Numbered ? $"{i + 1}. {Items[i].Description}" : $"- {Items[i].Name} - {Items[i].Description}";

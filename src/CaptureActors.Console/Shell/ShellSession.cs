@@ -74,6 +74,7 @@ public sealed class ShellSession
             new ShellAction("SETUP", "Change the interfaces, filter, maximum file size and duration.", SetupAsync),
             new ShellAction("FILES", "List the capture files.", () => RunAsync("packetcapture", "files")),
             new ShellAction("DOWNLOAD", "Copy a capture file to a directory here.", DownloadAsync),
+            new ShellAction("DELETE", "Delete a finished capture file.", DeleteAsync),
         ]);
         var tcpdump = new ShellMenu("TCPDUMP", "Capture packets (tcpdump).", [
             new ShellAction("START", "Start the capture.", () => RunAsync("packetcapture", "start")),
@@ -98,13 +99,17 @@ public sealed class ShellSession
             }),
             new ShellAction("DISK_USAGE", "Check the disk usage of the capture directory.", DiskUsageAsync),
             network,
+            NotHere("REPORTING", "The Reporting System.", "this node keeps no reporting database; capture files and their sidecars are its records (packetcapture > FILES)."),
+            NotHere("TRACKING", "The Tracking System.", "this node keeps no message tracking database."),
+            NotHere("RELOAD", "Reset configuration to the initial manufacturer values.", "this node's configuration is its capture setup (packetcapture > SETUP) and its agent's files, which the shell does not reset."),
+            NotHere("SERVICES", "Service Utilities.", "the agent runs as the system service capture-agent; manage it with systemctl on the node."),
         ]);
         _netstat = new ShellMenu(
             "netstat",
             "Network status",
             [
                 new ShellAction("sockets", "List of active sockets.", () => RunAsync("netstat", "sockets")),
-                new ShellAction("interfaces", "State of network interfaces.", () => RunAsync("netstat", "interfaces")),
+                new ShellAction("interfaces", "State of network interfaces.", NetstatInterfacesAsync),
                 new ShellAction("routes", "Contents of routing tables.", () => RunAsync("netstat", "routes")),
                 new ShellAction("listen", "Size of the listen queues.", () => RunAsync("netstat", "listen")),
                 new ShellAction("traffic", "Packet traffic information.", () =>
@@ -113,7 +118,8 @@ public sealed class ShellSession
                     return RunAsync("netstat", "traffic");
                 }),
             ],
-            Numbered: true);
+            Numbered: true,
+            Question: "Choose the information you want to display:");
         _etherconfig = new ShellMenu("etherconfig", "Ethernet settings", [
             new ShellAction("MEDIA", "View the speed, duplex and link of the interfaces.", () => RunAsync("etherconfig", "media")),
             new ShellAction("VLAN", "View the VLAN interfaces.", () => RunAsync("etherconfig", "vlan")),
@@ -133,8 +139,8 @@ public sealed class ShellSession
     /// <summary>The top-level commands, for help and completion.</summary>
     public static IReadOnlyList<(string Name, string Description)> Commands { get; } =
     [
-        ("packetcapture", "Capture packets: START, STOP, STATUS, SETUP, FILES, DOWNLOAD"),
-        ("diagnostic", "RAID, DISK_USAGE, NETWORK (FLUSH, ARPSHOW, NDPSHOW, SMTPPING, TCPDUMP)"),
+        ("packetcapture", "Capture packets: START, STOP, STATUS, SETUP, FILES, DOWNLOAD, DELETE"),
+        ("diagnostic", "RAID, DISK_USAGE, NETWORK (FLUSH, ARPSHOW, NDPSHOW, SMTPPING, TCPDUMP), REPORTING, TRACKING, RELOAD, SERVICES"),
         ("tcpservices", "Listening sockets and the processes that own them"),
         ("netstat", "Sockets, interfaces, routes, listen queues, traffic (1-5)"),
         ("etherconfig", "MEDIA, VLAN, LOOPBACK, MTU, MULTICAST"),
@@ -415,6 +421,44 @@ public sealed class ShellSession
 
         await RunAsync("packetcapture", "download", name, "-o", directory.Length == 0 ? Environment.CurrentDirectory : directory).ConfigureAwait(false);
     }
+
+    private async Task DeleteAsync()
+    {
+        var files = await FileNamesAsync().ConfigureAwait(false);
+        if (files.Count == 0)
+        {
+            Say("There are no capture files.");
+            return;
+        }
+
+        var name = await AskAsync($"Enter the file to delete ({files.Count} file(s); Tab completes):", null, _ => files).ConfigureAwait(false);
+        if (name is not { Length: > 0 })
+        {
+            return;
+        }
+
+        await RunAsync("packetcapture", "delete", name).ConfigureAwait(false);
+    }
+
+    /// <summary>netstat's second choice: the appliance asks whether to show the drop counters (Idrop, Drop) first.</summary>
+    private async Task NetstatInterfacesAsync()
+    {
+        var answer = await AskAsync("Show the number of dropped packets?", "N").ConfigureAwait(false);
+        if (answer is null)
+        {
+            return;
+        }
+
+        await (answer.StartsWith('y') || answer.StartsWith('Y') ? RunAsync("netstat", "interfaces", "--drops") : RunAsync("netstat", "interfaces")).ConfigureAwait(false);
+    }
+
+    /// <summary>An operation of the appliance's menu that has no meaning on this node: chosen, it says why.</summary>
+    private ShellAction NotHere(string name, string description, string why) =>
+        new(name, description, () =>
+        {
+            Say($"{name}: does not apply here: {why}");
+            return Task.CompletedTask;
+        });
 
     private async Task DiskUsageAsync()
     {

@@ -13,9 +13,7 @@ public static class NetstatCommand
         command.Subcommands.Add(Simple(
             runtime, "sockets", "TCP and UDP sockets (IPv4 and IPv6) with their queues and states", id => new ListNetstatSockets(id),
             new Output<NetstatSocketsReport>((io, r) => io.CreateConsole().Write(NetstatRenderer.Sockets(r)))));
-        command.Subcommands.Add(Simple(
-            runtime, "interfaces", "Interfaces with MTU, addresses and packet, error, drop and byte counters", id => new ListNetstatInterfaces(id),
-            new Output<NetstatInterfacesReport>((io, r) => io.CreateConsole().Write(NetstatRenderer.Interfaces(r)))));
+        command.Subcommands.Add(Interfaces(runtime));
         command.Subcommands.Add(Simple(
             runtime, "routes", "IPv4 and IPv6 routing tables", id => new ListNetstatRoutes(id),
             new Output<NetstatRoutesReport>((io, r) => WriteAll(io, NetstatRenderer.Routes(r)))));
@@ -31,6 +29,21 @@ public static class NetstatCommand
     {
         var command = new Command(name, description);
         command.SetAction((parseResult, cancellationToken) => ProbeCommandRunner.RunAsync(runtime, parseResult, _ => create, output, cancellationToken));
+        return command;
+    }
+
+    /// <summary><c>netstat interfaces [--drops]</c>: the drop columns only when asked, as BSD's <c>netstat -i -d</c>.</summary>
+    private static Command Interfaces(CommandRuntime runtime)
+    {
+        var drops = new Option<bool>("--drops", "-d") { Description = "Also show the drop counters: Idrop (received) and Drop (sent)" };
+        var command = new Command("interfaces", "Interfaces with MTU, addresses and packet, error and byte counters (drops with --drops)");
+        command.Options.Add(drops);
+        command.SetAction((parseResult, cancellationToken) => ProbeCommandRunner.RunAsync(
+            runtime,
+            parseResult,
+            _ => id => new ListNetstatInterfaces(id),
+            new Output<NetstatInterfacesReport>((io, r) => io.CreateConsole().Write(NetstatRenderer.Interfaces(r, parseResult.GetValue(drops)))),
+            cancellationToken));
         return command;
     }
 
