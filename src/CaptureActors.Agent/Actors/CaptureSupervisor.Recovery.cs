@@ -19,24 +19,6 @@ public sealed partial class CaptureSupervisor
         {
             RecoverAfterRestart();
         }
-        else
-        {
-            RepairBeforeServing();
-        }
-    }
-
-    /// <summary>
-    /// Any agent (capturectl's embedded one too, which resumes nothing) first finishes what a dead process left running,
-    /// so the first command after a killed console already sees the capture stopped, its files listed with their counts.
-    /// Nothing is done while another live process holds the node lock: it may be writing those files.
-    /// </summary>
-    private void RepairBeforeServing()
-    {
-        using var nodeLock = NodeLock.TryAcquire(_options.DataDirectory);
-        if (nodeLock is not null)
-        {
-            RepairOrphans();
-        }
     }
 
     private void RecoverAfterRestart()

@@ -8,8 +8,7 @@ namespace CaptureActors.Agent.Storage;
 /// the <see cref="NodeLock"/> was being written by a process that is gone (the kernel frees the lock of a killed process,
 /// so no live process can be writing it). For each: its files not yet listed are cut after their last whole record
 /// (<see cref="PcapFileRepair"/>), their packets, times and SHA-256 are read back from the files, and the sidecar is
-/// finished with <c>agent-crash</c> (<c>owner-lost</c> when the dead process was the console owning an attached
-/// capture, with its embedded agent), stopped at the dead process's last sign of life. The caller must hold the lock.
+/// finished with <c>agent-crash</c>, stopped at the dead process's last sign of life. The caller must hold the lock.
 /// </summary>
 public static class OrphanedCaptureRepair
 {
@@ -83,33 +82,18 @@ public static class OrphanedCaptureRepair
             });
         }
 
-        var (reason, why) = EndOf(sidecar, last);
         var finished = sidecar with
         {
             State = CaptureState.Stopped,
-            StopReason = reason,
-            Error = why,
+            StopReason = StopReason.AgentCrash,
             StoppedAt = lastAlive,
-            Interfaces = [.. interfaces.Select(i => i with { StopReason = reason })],
+            Interfaces = interfaces,
         };
         AgentJson.WriteAtomically(sidecarPath, finished);
         log($"capture {sidecar.CaptureId} was left running by a process that is gone: {files.Count} file(s) finished"
-            + $" ({files.Count(f => f.BytesCut > 0)} with a partial last record cut), {interfaces.Sum(i => i.PacketsWritten)} packets,"
-            + $" reason {reason.ToText()} ({why}), stopped at {lastAlive:O}");
+            + $" ({files.Count(f => f.BytesCut > 0)} with a partial last record cut), reason agent-crash, stopped at {lastAlive:O}");
         return new RepairedCapture(Path.GetFileName(sidecarPath), finished, files);
     }
-
-    /// <summary>
-    /// Why the capture ended. An attached capture written by its console's own process (the embedded agent of capturectl:
-    /// the process that wrote it is its owner's) ended because that console died: <c>owner-lost</c>, owner and agent
-    /// together. Anything else was the agent's process dying under it: <c>agent-crash</c>.
-    /// </summary>
-    private static (StopReason Reason, string Why) EndOf(CaptureSidecar sidecar, ActiveCaptureRecord? last) =>
-        !sidecar.Detached && last is not null && last.ProcessId == sidecar.Owner.ProcessId
-            ? (StopReason.OwnerLost, $"its console {sidecar.Owner} ended without stopping it and took its embedded agent with it")
-            : (StopReason.AgentCrash, last is null
-                ? "the agent process that wrote it is gone"
-                : $"the agent process {last.ProcessId} that wrote it is gone");
 
     /// <summary>
     /// The repaired file, or null when there was nothing to keep (a file cut before its 24-byte header: deleted) or the
