@@ -398,17 +398,23 @@ public sealed class ShellSession
         return false;
     }
 
-    private async Task DownloadAsync()
+    /// <summary>Asks which of the node's capture files to <paramref name="verb"/> (Tab completes); null: none, or no answer.</summary>
+    private async Task<string?> AskFileAsync(string verb)
     {
         var files = await FileNamesAsync().ConfigureAwait(false);
         if (files.Count == 0)
         {
             Say("There are no capture files.");
-            return;
+            return null;
         }
 
-        var name = await AskAsync($"Enter the file to download ({files.Count} file(s); Tab completes):", null, _ => files).ConfigureAwait(false);
-        if (name is not { Length: > 0 })
+        var name = await AskAsync($"Enter the file to {verb} ({files.Count} file(s); Tab completes):", null, _ => files).ConfigureAwait(false);
+        return name is { Length: > 0 } ? name : null;
+    }
+
+    private async Task DownloadAsync()
+    {
+        if (await AskFileAsync("download").ConfigureAwait(false) is not { } name)
         {
             return;
         }
@@ -424,20 +430,10 @@ public sealed class ShellSession
 
     private async Task DeleteAsync()
     {
-        var files = await FileNamesAsync().ConfigureAwait(false);
-        if (files.Count == 0)
+        if (await AskFileAsync("delete").ConfigureAwait(false) is { } name)
         {
-            Say("There are no capture files.");
-            return;
+            await RunAsync("packetcapture", "delete", name).ConfigureAwait(false);
         }
-
-        var name = await AskAsync($"Enter the file to delete ({files.Count} file(s); Tab completes):", null, _ => files).ConfigureAwait(false);
-        if (name is not { Length: > 0 })
-        {
-            return;
-        }
-
-        await RunAsync("packetcapture", "delete", name).ConfigureAwait(false);
     }
 
     /// <summary>netstat's second choice: the appliance asks whether to show the drop counters (Idrop, Drop) first.</summary>
